@@ -1,0 +1,53 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Agency, RoleAssignment, Unit, User
+from accounts.services import sync_unit_groups
+
+
+class UnitInline(admin.TabularInline):
+    model = Unit
+    extra = 0
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "time_zone", "is_national"]
+    search_fields = ["name", "code"]
+    inlines = [UnitInline]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "agency", "kind"]
+    list_filter = ["kind", "agency"]
+    search_fields = ["name"]
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "nip", "jabatan", "is_active"]
+    search_fields = ["username", "full_name", "nip", "email"]
+    ordering = ["full_name"]
+    inlines = [RoleAssignmentInline]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Data pegawai"), {"fields": ("full_name", "nip", "pangkat_golongan", "jabatan", "phone", "email")}),
+        (_("Hak akses"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Waktu penting"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "full_name", "email", "password1", "password2")}),
+    )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Role rows edited inline: keep the unit groups (and so case visibility) in step.
+        sync_unit_groups(form.instance)

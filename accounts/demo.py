@@ -1,0 +1,51 @@
+"""Loading the demo agencies, units and people from fixtures/demo/people.yaml."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+
+from accounts.models import Agency, Unit, User
+from accounts.services import role_assign
+
+DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo" / "people.yaml"
+
+
+def demo_data(path: Path = DEMO_FILE) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@transaction.atomic
+def load_demo(path: Path = DEMO_FILE) -> dict[str, int]:
+    """Create or update the demo records; running it again changes nothing.
+
+    Passwords are set only when a person is created, so a demo user who changed theirs keeps it.
+    """
+    data = demo_data(path)
+    created = {"agencies": 0, "units": 0, "people": 0}
+    units: dict[tuple[str, str], Unit] = {}
+    for item in data["agencies"]:
+        agency, new = Agency.objects.update_or_create(
+            code=item["code"],
+            defaults={"name": item["name"], "time_zone": item["time_zone"], "is_national": item.get("is_national", False)},
+        )
+        created["agencies"] += new
+        for unit_item in item["units"]:
+            unit, new = Unit.objects.update_or_create(agency=agency, kind=unit_item["kind"],
+                                                      defaults={"name": unit_item["name"]})
+            created["units"] += new
+            units[(agency.code, unit.kind)] = unit
+    for person in data["people"]:
+        fields = {k: person[k] for k in ("full_name", "nip", "pangkat_golongan", "jabatan", "phone")}
+        fields["email"] = person.get("email") or f"{person['username']}@demo.lpse.localhost"
+        user, new = User.objects.update_or_create(username=person["username"], defaults=fields)
+        if new:
+            user.set_password(data["password"])
+            user.save(update_fields=["password"])
+        created["people"] += new
+        for role in person["roles"]:
+            role_assign(user=user, role=role["role"], unit=units[(role["agency"], role["unit"])],
+                        acting=role.get("acting", ""))
+    return created

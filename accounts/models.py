@@ -1,0 +1,117 @@
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.nip import format_nip, normalize_nip, validate_nip
+from accounts.roles import Acting, Pangkat, Role, UnitKind
+
+
+class TimeZone(models.TextChoices):
+    WIB = "WIB", "WIB (UTC+7)"
+    WITA = "WITA", "WITA (UTC+8)"
+    WIT = "WIT", "WIT (UTC+9)"
+
+
+ZONEINFO = {
+    TimeZone.WIB: zoneinfo.ZoneInfo("Asia/Jakarta"),
+    TimeZone.WITA: zoneinfo.ZoneInfo("Asia/Makassar"),
+    TimeZone.WIT: zoneinfo.ZoneInfo("Asia/Jayapura"),
+}
+
+
+class Agency(models.Model):
+    """An instansi: a regency, a province, a ministry, or LKPP itself."""
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama instansi"), max_length=200)
+    time_zone = models.CharField(_("zona waktu"), max_length=4, choices=TimeZone.choices, default=TimeZone.WIB)
+    is_national = models.BooleanField(
+        _("nasional"), default=False, help_text=_("LKPP: perannya berlaku untuk semua instansi.")
+    )
+
+    class Meta:
+        verbose_name = _("instansi")
+        verbose_name_plural = _("instansi")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return ZONEINFO[TimeZone(self.time_zone)]
+
+
+class Unit(models.Model):
+    """A unit within an agency (its LPSE, UKPBJ or Biro PBJ; LKPP's directorate)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="units", verbose_name=_("instansi"))
+    kind = models.CharField(_("jenis"), max_length=20, choices=UnitKind.choices)
+    name = models.CharField(_("nama unit"), max_length=200)
+    group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="unit",
+        help_text="Everyone holding a role in the unit; carries the unit's object permissions.",
+    )
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("unit")
+        ordering = ["agency__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "kind"], name="unique_unit_kind_per_agency")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person: LPSE staff, a head, a PM LKPP, a Pokja member or an auditor."""
+
+    full_name = models.CharField(
+        _("nama lengkap"), max_length=200, help_text=_("Dengan gelar akademik, mis. Drs. Sugeng Riyadi, M.Si.")
+    )
+    nip = models.CharField(
+        _("NIP"), max_length=18, unique=True, null=True, blank=True, validators=[validate_nip],
+        help_text=_("18 angka, boleh ditulis dengan spasi."),
+    )
+    pangkat_golongan = models.CharField(_("pangkat/golongan"), max_length=5, choices=Pangkat.choices, blank=True)
+    jabatan = models.CharField(_("jabatan"), max_length=200, blank=True)
+    phone = models.CharField(_("telepon"), max_length=30, blank=True)
+
+    REQUIRED_FIELDS = ["email", "full_name"]
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        self.nip = normalize_nip(self.nip) or None
+
+    @property
+    def nip_display(self) -> str:
+        return format_nip(self.nip) if self.nip else ""
+
+
+class RoleAssignment(models.Model):
+    """A person holds a role in a unit. The same role elsewhere is a different assignment."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("pengguna"))
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("unit"))
+    acting = models.CharField(_("status"), max_length=3, choices=Acting.choices, blank=True, default=Acting.DEFINITIVE)
+
+    class Meta:
+        verbose_name = _("peran")
+        verbose_name_plural = _("peran")
+        ordering = ["unit__agency__name", "role"]
+        constraints = [models.UniqueConstraint(fields=["user", "role", "unit"], name="unique_role_per_user_unit")]
+
+    def __str__(self) -> str:
+        prefix = f"{self.get_acting_display().split(' ')[0]} " if self.acting else ""
+        return f"{prefix}{self.get_role_display()}, {self.unit}"

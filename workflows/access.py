@@ -1,0 +1,30 @@
+"""Who may see a case: django-guardian object permissions that follow the case.
+
+View rights go to the case's own unit (its group) and to the people who may act on the
+current step; nobody else holds them. Called by the services after every transition.
+"""
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
+
+from accounts.services import unit_group
+from workflows import engine
+
+VIEW_CASE = "workflows.view_case"
+
+
+def sync_case_viewers(case) -> None:
+    User = get_user_model()
+    assign_perm(VIEW_CASE, unit_group(case.unit), case)
+    step = case.current_step
+    wanted = set()
+    if step is not None:
+        wanted = set(engine.lane_holders(case, step.lane).values_list("user_id", flat=True))
+    current = set(
+        get_users_with_perms(case, only_with_perms_in=["view_case"], with_group_users=False).values_list("pk", flat=True)
+    )
+    if stale := current - wanted:
+        remove_perm(VIEW_CASE, User.objects.filter(pk__in=stale), case)
+    if new := wanted - current:
+        assign_perm(VIEW_CASE, User.objects.filter(pk__in=new), case)

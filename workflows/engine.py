@@ -1,0 +1,155 @@
+"""Guards of the case state machine: who may take a transition, and when.
+
+django-fsm calls these as ``permission=`` (case, user) and ``conditions=`` (case). They
+read the step graph of the case's own SOP version, so one set of transitions serves
+every SOP. ``refusal`` puts a refused transition into words for the person refused.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.models import RoleAssignment
+from accounts.roles import HEAD_ROLE, NATIONAL_ROLES, Role
+from workflows import states
+from workflows.definitions import END
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from workflows.models import Case
+
+ACTIONS = ("start", "complete", "decide_ya", "decide_tidak", "cancel")
+
+
+def lane_holders(case: Case, role: str) -> QuerySet[RoleAssignment]:
+    """Role assignments that make their holder a pelaksana of ``role`` on this case."""
+    assignments = RoleAssignment.objects.filter(role=role, user__is_active=True).select_related("unit", "user")
+    if role in NATIONAL_ROLES:
+        return assignments.filter(unit__agency__is_national=True)
+    return assignments.filter(unit__agency_id=case.agency_id)
+
+
+def lane_assignment(case: Case, user: User, role: str) -> RoleAssignment | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return lane_holders(case, role).filter(user=user).first()
+
+
+def head_assignment(case: Case, user: User) -> RoleAssignment | None:
+    """The user's assignment as head of the case's own unit, if they are its head."""
+    head_role = HEAD_ROLE.get(case.unit.kind)
+    if head_role is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return RoleAssignment.objects.filter(user=user, role=head_role, unit_id=case.unit_id).first()
+
+
+def acting_role(case: Case, action: str) -> str | None:
+    """The role in which a person takes ``action`` on the case now."""
+    if action == "cancel":
+        return HEAD_ROLE.get(case.unit.kind)
+    step = case.spec.first_step if action == "start" else case.current_step
+    return step.lane if step else None
+
+
+# -- permissions (django-fsm ``permission=``) -------------------------------------------
+
+def may_start(case: Case, user: User) -> bool:
+    return lane_assignment(case, user, case.spec.first_step.lane) is not None
+
+
+def may_act(case: Case, user: User) -> bool:
+    step = case.current_step
+    return step is not None and lane_assignment(case, user, step.lane) is not None
+
+
+def may_cancel(case: Case, user: User) -> bool:
+    return head_assignment(case, user) is not None
+
+
+# -- conditions (django-fsm ``conditions=``) --------------------------------------------
+
+def is_open(case: Case) -> bool:
+    return case.state not in states.CLOSED and case.state != states.NEW
+
+
+def at_process_step(case: Case) -> bool:
+    step = case.current_step
+    return step is not None and not step.is_decision
+
+
+def at_decision_step(case: Case) -> bool:
+    step = case.current_step
+    return step is not None and step.is_decision
+
+
+def missing_kelengkapan(case: Case) -> list[str]:
+    """Keys the current step requires from earlier steps that the case does not hold yet."""
+    step = case.current_step
+    if step is None or not step.requires:
+        return []
+    present = set(case.inputs.filter(key__in=step.requires).values_list("key", flat=True))
+    return [key for key in step.requires if key not in present]
+
+
+def kelengkapan_present(case: Case) -> bool:
+    return not missing_kelengkapan(case)
+
+
+def state_after(case: Case, target: int | str) -> str:
+    return states.DONE if target == END else states.of_step(target)
+
+
+# -- refusals in words ------------------------------------------------------------------
+
+def _input_label(case: Case, key: str) -> str:
+    for step in case.spec.steps:
+        for spec in step.inputs:
+            if spec.key == key:
+                return spec.label
+    return key
+
+
+def _lane_place(case: Case, role: str) -> str:
+    if role in NATIONAL_ROLES:
+        return Role(role).label
+    return _("%(role)s %(agency)s") % {"role": Role(role).label, "agency": case.agency.name}
+
+
+def refusal(case: Case, action: str, user: User) -> str | None:
+    """Why ``user`` may not take ``action`` now, in a sentence; None if they may."""
+    if case.state == states.DONE:
+        return _("Kasus ini sudah selesai; tidak ada langkah yang dapat dikerjakan.")
+    if case.state == states.CANCELLED:
+        return _("Kasus ini sudah dibatalkan; tidak ada langkah yang dapat dikerjakan.")
+    if action == "start":
+        step = case.spec.first_step
+        if case.state != states.NEW:
+            return _("Kasus ini sudah dimulai.")
+        if not may_start(case, user):
+            return _("Kasus %(sop)s dimulai oleh %(place)s; Anda tidak memegang peran itu.") % {
+                "sop": case.spec.name, "place": _lane_place(case, step.lane)}
+        return None
+    if action == "cancel":
+        if not may_cancel(case, user):
+            head = HEAD_ROLE.get(case.unit.kind)
+            return _("Hanya %(head)s %(unit)s yang dapat membatalkan kasus ini.") % {
+                "head": Role(head).label if head else _("kepala unit"), "unit": case.unit.name}
+        return None
+    step = case.current_step
+    if step is None:
+        return _("Kasus ini belum dimulai.")
+    if action == "complete" and step.is_decision:
+        return _("Langkah %(no)d adalah keputusan (%(question)s); jawab ya atau tidak.") % {
+            "no": step.no, "question": step.question or step.kegiatan}
+    if action in ("decide_ya", "decide_tidak") and not step.is_decision:
+        return _("Langkah %(no)d bukan keputusan; selesaikan langkahnya.") % {"no": step.no}
+    if not may_act(case, user):
+        return _("Langkah %(no)d (%(kegiatan)s) dikerjakan oleh %(place)s; Anda tidak memegang peran itu.") % {
+            "no": step.no, "kegiatan": step.kegiatan, "place": _lane_place(case, step.lane)}
+    missing = missing_kelengkapan(case)
+    if missing:
+        return _("Kelengkapan langkah %(no)d belum ada: %(items)s.") % {
+            "no": step.no, "items": ", ".join(_input_label(case, key) for key in missing)}
+    return None

@@ -1,0 +1,159 @@
+"""Kelengkapan handed in with a step: checked against the step's ``inputs``, then stored.
+
+``clean_kelengkapan`` raises one ValidationError keyed by input (``data_pokja[2].nip`` for
+a field of the second record) so a form can put each message next to its field.
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from accounts.nip import normalize_nip, validate_nip
+from accounts.roles import Pangkat
+from workflows.definitions import InputSpec, StepSpec
+
+# Uploads are sniffed, not trusted by name: (type, extensions, magic bytes).
+DOCUMENT_KINDS = (
+    ("application/pdf", (".pdf",), b"%PDF-"),
+    ("image/jpeg", (".jpg", ".jpeg"), b"\xff\xd8\xff"),
+    ("image/png", (".png",), b"\x89PNG\r\n\x1a\n"),
+)
+TEXT_MAX = 5000
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{6,22}$")
+
+
+@dataclass(frozen=True)
+class CleanDocument:
+    file: File
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def clean_kelengkapan(step: StepSpec, submitted: Mapping[str, Any] | None, tz: datetime.tzinfo) -> dict[str, Any]:
+    """The step's inputs, cleaned. Missing required items and bad values are all reported."""
+    submitted = submitted or {}
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    known = {spec.key for spec in step.inputs}
+    for key in submitted:
+        if key not in known:
+            errors.setdefault(key, []).append(_("Langkah %(no)d tidak meminta '%(key)s'.") % {"no": step.no, "key": key})
+    for spec in step.inputs:
+        _clean_into(spec, submitted.get(spec.key), spec.key, tz, cleaned, errors)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, (str, list, tuple)) and not (value.strip() if isinstance(value, str) else value))
+
+
+def _clean_into(spec: InputSpec, raw: Any, where: str, tz, cleaned: dict, errors: dict) -> None:
+    if _is_empty(raw):
+        if spec.required:
+            errors.setdefault(where, []).append(_("%(label)s wajib diisi.") % {"label": spec.label})
+        return
+    try:
+        cleaned[spec.key] = _clean_value(spec, raw, where, tz, errors)
+    except ValidationError as exc:
+        errors.setdefault(where, []).extend(exc.messages)
+
+
+def _clean_value(spec: InputSpec, raw: Any, where: str, tz, errors: dict) -> Any:
+    if spec.type == "document":
+        return clean_document(raw, spec.label)
+    if spec.type == "text":
+        text = str(raw).strip()
+        if len(text) > TEXT_MAX:
+            raise ValidationError(_("%(label)s paling panjang %(max)d karakter.") % {"label": spec.label, "max": TEXT_MAX})
+        return text
+    if spec.type == "datetime":
+        return _clean_datetime(raw, spec.label, tz)
+    if spec.type == "choice":
+        allowed = dict(spec.options)
+        if str(raw) not in allowed:
+            raise ValidationError(_("Pilihan untuk %(label)s tidak dikenal; pilih: %(choices)s.")
+                                  % {"label": spec.label, "choices": ", ".join(allowed.values())})
+        return str(raw)
+    if spec.type == "nip":
+        validate_nip(str(raw))
+        return normalize_nip(str(raw))
+    if spec.type == "email":
+        validate_email(str(raw).strip())
+        return str(raw).strip()
+    if spec.type == "phone":
+        if not _PHONE.match(str(raw).strip()):
+            raise ValidationError(_("%(label)s bukan nomor telepon yang valid (mis. 0352 481737 atau +62 812 3456 7890).")
+                                  % {"label": spec.label})
+        return str(raw).strip()
+    if spec.type == "pangkat":
+        if str(raw) not in Pangkat.values:
+            raise ValidationError(_("%(label)s harus salah satu dari I/a sampai IV/e.") % {"label": spec.label})
+        return str(raw)
+    if spec.type == "records":
+        if not isinstance(raw, (list, tuple)) or not all(isinstance(r, Mapping) for r in raw):
+            raise ValidationError(_("%(label)s harus berisi satu baris data atau lebih.") % {"label": spec.label})
+        rows = []
+        for i, record in enumerate(raw, 1):
+            row: dict[str, Any] = {}
+            for field in spec.fields:
+                _clean_into(field, record.get(field.key), f"{where}[{i}].{field.key}", tz, row, errors)
+            rows.append(row)
+        return rows
+    raise ValidationError(_("Jenis isian '%(type)s' tidak dikenal.") % {"type": spec.type})
+
+
+def _clean_datetime(raw: Any, label: str, tz) -> datetime.datetime:
+    value = raw if isinstance(raw, datetime.datetime) else parse_datetime(str(raw).strip())
+    if value is None:
+        raise ValidationError(_("%(label)s bukan tanggal dan jam yang valid.") % {"label": label})
+    if timezone.is_naive(value):
+        # A time typed without a zone is in the agency's own zone (WIB/WITA/WIT).
+        value = timezone.make_aware(value, tz)
+    return value
+
+
+def clean_document(raw: Any, label: str) -> CleanDocument:
+    """A PDF, JPEG or PNG within the size limit, recognised by its content."""
+    name = getattr(raw, "name", None)
+    if not name or not hasattr(raw, "read"):
+        raise ValidationError(_("%(label)s harus berupa berkas unggahan.") % {"label": label})
+    size = getattr(raw, "size", None)
+    if size is None:
+        raw.seek(0, 2)
+        size = raw.tell()
+    if size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(_("%(label)s terlalu besar (%(size).1f MB); paling besar %(max).0f MB.")
+                              % {"label": label, "size": size / 2**20, "max": settings.UPLOAD_MAX_BYTES / 2**20})
+    if size == 0:
+        raise ValidationError(_("%(label)s kosong.") % {"label": label})
+    raw.seek(0)
+    head = raw.read(16)
+    lower = name.lower()
+    for content_type, extensions, magic in DOCUMENT_KINDS:
+        if head.startswith(magic) and lower.endswith(extensions):
+            break
+    else:
+        raise ValidationError(_("%(label)s harus berkas PDF, JPEG atau PNG.") % {"label": label})
+    digest = hashlib.sha256()
+    raw.seek(0)
+    for chunk in iter(lambda: raw.read(64 * 1024), b""):
+        digest.update(chunk)
+    raw.seek(0)
+    return CleanDocument(file=raw if isinstance(raw, File) else File(raw, name=name),
+                         name=name.rsplit("/", 1)[-1], content_type=content_type, size=size, sha256=digest.hexdigest())

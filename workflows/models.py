@@ -1,0 +1,266 @@
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+from accounts.models import Agency, Unit
+from accounts.roles import Acting, Role
+from workflows import engine, states
+from workflows.definitions import SopSpec, StepSpec
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model.__name__} rows are append-only")
+
+    def delete(self):
+        raise TypeError(f"{self.model.__name__} rows are append-only")
+
+
+class Sop(models.Model):
+    """An SOP across its revisions, identified by the code in its definition file."""
+
+    code = models.CharField(_("kode"), max_length=60, unique=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="sops", verbose_name=_("instansi"))
+    name = models.CharField(_("nama SOP"), max_length=300)
+
+    class Meta:
+        verbose_name = _("SOP")
+        verbose_name_plural = _("SOP")
+        ordering = ["agency__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency})"
+
+    @property
+    def latest_version(self) -> SopVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+class SopVersion(models.Model):
+    """One imported definition file. Never changes once stored: cases point at it."""
+
+    sop = models.ForeignKey(Sop, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("versi"))
+    source_name = models.CharField(_("berkas"), max_length=255)
+    source_text = models.TextField(_("isi berkas"))
+    source_sha256 = models.CharField(max_length=64)
+    definition = models.JSONField(_("definisi"))
+    imported_at = models.DateTimeField(_("diimpor pada"), auto_now_add=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("versi SOP")
+        verbose_name_plural = _("versi SOP")
+        ordering = ["sop", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["sop", "number"], name="unique_sop_version_number"),
+            models.UniqueConstraint(fields=["sop", "source_sha256"], name="unique_sop_version_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sop.name} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("An SOP version is immutable; import a revision instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("An SOP version is immutable.")
+
+    @cached_property
+    def spec(self) -> SopSpec:
+        return SopSpec.from_data(self.definition, source=f"{self.sop.code} v{self.number}")
+
+
+class Case(ConcurrentTransitionMixin, models.Model):
+    """One run of one SOP version in one agency.
+
+    ``state`` moves only through the transitions below; which of them exist in a state
+    comes from the step graph of ``sop_version`` (see workflows.engine). Call the
+    services in workflows.services, never the transitions directly: they lock the row,
+    re-check permission, store kelengkapan and history, and notify after commit.
+    """
+
+    sop_version = models.ForeignKey(SopVersion, on_delete=models.PROTECT, related_name="cases",
+                                    verbose_name=_("versi SOP"))
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="cases", verbose_name=_("instansi"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases", verbose_name=_("unit"))
+    title = models.CharField(_("judul"), max_length=300)
+    state = FSMField(_("status"), default=states.NEW, protected=True, max_length=50)
+    # Lane role of the current step ("" when closed): lets inboxes find cases by role in SQL.
+    current_role = models.CharField(max_length=20, choices=Role.choices, blank=True, db_index=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="started_cases",
+                                   verbose_name=_("dimulai oleh"))
+    started_at = models.DateTimeField(_("dimulai pada"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
+    cancel_reason = models.TextField(_("alasan pembatalan"), blank=True)
+
+    class Meta:
+        verbose_name = _("kasus")
+        verbose_name_plural = _("kasus")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["agency", "state"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def spec(self) -> SopSpec:
+        return self.sop_version.spec
+
+    @property
+    def current_step(self) -> StepSpec | None:
+        no = states.step_no(self.state)
+        return self.spec.step(no) if no is not None else None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state in states.CLOSED
+
+    # -- transitions: targets come from the step graph; guards live in engine ------------
+
+    @transition(field=state, source=states.NEW, target=RETURN_VALUE(), permission=engine.may_start)
+    def start(self) -> str:
+        return states.of_step(self.spec.first_step.no)
+
+    @transition(field=state, source="*", target=RETURN_VALUE(),
+                conditions=[engine.at_process_step, engine.kelengkapan_present], permission=engine.may_act)
+    def complete(self) -> str:
+        return engine.state_after(self, self.current_step.next)
+
+    @transition(field=state, source="*", target=RETURN_VALUE(),
+                conditions=[engine.at_decision_step, engine.kelengkapan_present], permission=engine.may_act)
+    def decide_ya(self) -> str:
+        return engine.state_after(self, self.current_step.ya)
+
+    @transition(field=state, source="*", target=RETURN_VALUE(),
+                conditions=[engine.at_decision_step, engine.kelengkapan_present], permission=engine.may_act)
+    def decide_tidak(self) -> str:
+        return engine.state_after(self, self.current_step.tidak)
+
+    @transition(field=state, source="*", target=states.CANCELLED,
+                conditions=[engine.is_open], permission=engine.may_cancel)
+    def cancel(self) -> None:
+        pass
+
+
+class StepRun(models.Model):
+    """One activation of a step in a case (a loop activates a step again)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="step_runs")
+    step_no = models.PositiveSmallIntegerField(_("langkah"))
+    lane_role = models.CharField(_("pelaksana"), max_length=20, choices=Role.choices)
+    activated_at = models.DateTimeField(_("aktif sejak"))
+    due_at = models.DateTimeField(_("batas waktu"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="step_runs", verbose_name=_("dikerjakan oleh"))
+    actor_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor_acting = models.CharField(max_length=3, choices=Acting.choices, blank=True)
+    outcome = models.CharField(_("hasil"), max_length=20, blank=True)  # complete | ya | tidak | cancelled
+    note = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        verbose_name = _("langkah kasus")
+        verbose_name_plural = _("langkah kasus")
+        ordering = ["activated_at", "pk"]
+        constraints = [
+            # At most one open activation per case: the current step.
+            models.UniqueConstraint(fields=["case"], condition=models.Q(completed_at__isnull=True),
+                                    name="one_open_step_run_per_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} / {self.step_no}"
+
+    @property
+    def is_late(self) -> bool:
+        return bool(self.due_at and self.completed_at and self.completed_at > self.due_at)
+
+
+class Attachment(models.Model):
+    """A file handed in as kelengkapan. Kept with its SHA-256 for the record."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    step_run = models.ForeignKey(StepRun, on_delete=models.PROTECT, related_name="attachments")
+    key = models.CharField(max_length=120)
+    label = models.CharField(max_length=300)
+    file = models.FileField(upload_to="cases/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lampiran")
+        verbose_name_plural = _("lampiran")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class CaseInput(models.Model):
+    """One kelengkapan item handed in with a step; documents point at their Attachment."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="inputs")
+    step_run = models.ForeignKey(StepRun, on_delete=models.PROTECT, related_name="inputs")
+    key = models.CharField(max_length=60)
+    label = models.CharField(max_length=300)
+    type = models.CharField(max_length=20)
+    value = models.JSONField()
+    provided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    provided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kelengkapan")
+        verbose_name_plural = _("kelengkapan")
+        ordering = ["provided_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class CaseEvent(models.Model):
+    """The append-only history: one row per transition."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("waktu"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("oleh"))
+    role = models.CharField(_("sebagai"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    acting = models.CharField(max_length=3, choices=Acting.choices, blank=True)
+    action = models.CharField(_("tindakan"), max_length=20)
+    from_state = models.CharField(_("dari"), max_length=50)
+    to_state = models.CharField(_("ke"), max_length=50)
+    note = models.TextField(_("catatan"), blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("riwayat")
+        verbose_name_plural = _("riwayat")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.action} {self.from_state} -> {self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("History rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("History rows are append-only.")

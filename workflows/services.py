@@ -1,0 +1,184 @@
+"""Every write to a case goes through one function here.
+
+Each is atomic, locks the case row (``select_for_update``), re-checks permission on the
+locked row, stores kelengkapan, the step runs and one history row, moves view rights with
+the case, and defers notifications to ``transaction.on_commit``.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed, has_transition_perm
+
+from accounts.models import Agency, RoleAssignment, Unit, User
+from workflows import engine, states
+from workflows.access import sync_case_viewers
+from workflows.exceptions import ActionRefused, StepNotCurrent
+from workflows.kelengkapan import CleanDocument, clean_kelengkapan
+from workflows.models import Attachment, Case, CaseEvent, CaseInput, SopVersion, StepRun
+from workflows.notifications import notify_current_actors
+
+
+@transaction.atomic
+def case_start(*, sop_version: SopVersion, title: str, by: User, agency: Agency | None = None, note: str = "") -> Case:
+    """Open a case of ``sop_version``; its first step waits for the person who started it."""
+    agency = agency or sop_version.sop.agency
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Judul kasus wajib diisi.")})
+    unit = Unit.objects.filter(agency=agency, kind=sop_version.spec.unit).first()
+    if unit is None:
+        raise ActionRefused(_("%(agency)s belum punya unit %(unit)s untuk menjalankan SOP ini.")
+                            % {"agency": agency.name, "unit": sop_version.spec.unit.upper()})
+    case = Case(sop_version=sop_version, agency=agency, unit=unit, title=title, started_by=by)
+    _check(case, "start", by)
+    case.start()
+    _record(case, action="start", by=by, from_state=states.NEW, note=note)
+    return case
+
+
+@transaction.atomic
+def case_complete_step(*, case_id: int, step: int, by: User, note: str = "",
+                       kelengkapan: Mapping[str, Any] | None = None) -> Case:
+    """Finish process step ``step`` with its kelengkapan; the case moves to the next step."""
+    return _act(case_id, step, "complete", by, note, kelengkapan)
+
+
+@transaction.atomic
+def case_decide(*, case_id: int, step: int, answer: bool, by: User, note: str = "",
+                kelengkapan: Mapping[str, Any] | None = None) -> Case:
+    """Answer decision step ``step``: ``answer=True`` takes the YA branch, False the TIDAK branch."""
+    return _act(case_id, step, "decide_ya" if answer else "decide_tidak", by, note, kelengkapan)
+
+
+@transaction.atomic
+def case_cancel(*, case_id: int, by: User, reason: str) -> Case:
+    """Cancel an open case; only the head of the case's unit may, and must say why."""
+    case = _locked(case_id)
+    reason = (reason or "").strip()
+    _check(case, "cancel", by)
+    if not reason:
+        raise ValidationError({"reason": _("Alasan pembatalan wajib diisi.")})
+    from_state = case.state
+    case.cancel()
+    case.cancel_reason = reason
+    _record(case, action="cancel", by=by, from_state=from_state, note=reason)
+    return case
+
+
+# -- internals -----------------------------------------------------------------------
+
+def _locked(case_id: int) -> Case:
+    try:
+        return Case.objects.select_for_update().select_related("sop_version__sop", "agency", "unit").get(pk=case_id)
+    except Case.DoesNotExist:
+        raise ActionRefused(_("Kasus tidak ditemukan.")) from None
+
+
+def _transition(case: Case, action: str):
+    return getattr(case, action)
+
+
+def _check(case: Case, action: str, by: User) -> None:
+    """Permission first (PermissionDenied), then the state's conditions (ActionRefused)."""
+    method = _transition(case, action)
+    if not has_transition_perm(method, by):
+        reason = engine.refusal(case, action, by) or _("Anda tidak berwenang melakukan tindakan ini.")
+        if case.state in states.CLOSED:
+            raise ActionRefused(reason)
+        raise PermissionDenied(reason)
+    if not can_proceed(method):
+        raise ActionRefused(engine.refusal(case, action, by) or _("Tindakan ini tidak dapat dilakukan sekarang."))
+
+
+def _act(case_id: int, step_no: int, action: str, by: User, note: str, kelengkapan) -> Case:
+    case = _locked(case_id)
+    current = case.current_step
+    if current is None or current.no != step_no:
+        raise StepNotCurrent(_stale_message(case, step_no))
+    _check(case, action, by)
+    cleaned = clean_kelengkapan(current, kelengkapan, case.agency.tzinfo)
+    run = case.step_runs.get(completed_at__isnull=True)
+    _store_kelengkapan(case, run, cleaned, by)
+    from_state = case.state
+    _transition(case, action)()
+    _record(case, action=action, by=by, from_state=from_state, note=note, run=run)
+    return case
+
+
+def _stale_message(case: Case, step_no: int) -> str:
+    last = case.events.select_related("actor").last()
+    if case.is_closed:
+        return _("Langkah %(no)d tidak lagi menunggu: kasus sudah %(state)s.") % {
+            "no": step_no, "state": _("selesai") if case.state == states.DONE else _("dibatalkan")}
+    by = _(" (terakhir dikerjakan oleh %(name)s)") % {"name": last.actor} if last else ""
+    return _("Langkah %(no)d tidak lagi menunggu; kasus kini di langkah %(current)d%(by)s. Muat ulang halaman.") % {
+        "no": step_no, "current": case.current_step.no, "by": by}
+
+
+def _store_kelengkapan(case: Case, run: StepRun, cleaned: dict[str, Any], by: User) -> None:
+    specs = {spec.key: spec for spec in case.spec.step(run.step_no).inputs}
+    for key, value in cleaned.items():
+        spec = specs[key]
+        CaseInput.objects.create(case=case, step_run=run, key=key, label=spec.label, type=spec.type,
+                                 value=_stored(case, run, key, spec.label, value, by), provided_by=by)
+
+
+def _stored(case: Case, run: StepRun, key: str, label: str, value: Any, by: User) -> Any:
+    """JSON for a cleaned value; documents become Attachment rows referenced by id."""
+    if isinstance(value, CleanDocument):
+        attachment = Attachment(case=case, step_run=run, key=key, label=label, original_name=value.name,
+                                content_type=value.content_type, size=value.size, sha256=value.sha256, uploaded_by=by)
+        attachment.file.save(value.name, value.file, save=False)
+        attachment.save()
+        return {"attachment": attachment.pk, "name": value.name, "sha256": value.sha256}
+    if isinstance(value, list):
+        return [{k: _stored(case, run, f"{key}[{i}].{k}", label, v, by) for k, v in row.items()}
+                for i, row in enumerate(value, 1)]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _record(case: Case, *, action: str, by: User, from_state: str, note: str, run: StepRun | None = None) -> None:
+    """Save the moved case, close the finished step run, open the next, write history,
+    move view rights, and notify the next pelaksana once the transaction commits."""
+    now = timezone.now()
+    step = case.current_step
+    case.current_role = step.lane if step else ""
+    if case.is_closed:
+        case.closed_at = now
+    case.save()
+    role = engine.acting_role(case, action) if action in ("start", "cancel") else run and run.lane_role
+    assignment = _assignment_for(case, action, by, role)
+    if run is None and action == "cancel":
+        run = case.step_runs.filter(completed_at__isnull=True).first()
+    if run is not None:
+        run.completed_at = now
+        run.actor = by
+        run.actor_unit = assignment.unit
+        run.actor_acting = assignment.acting
+        run.outcome = {"complete": "complete", "decide_ya": "ya", "decide_tidak": "tidak"}.get(action, "cancelled")
+        run.note = note
+        run.save()
+    if step is not None:
+        StepRun.objects.create(case=case, step_no=step.no, lane_role=step.lane, activated_at=now,
+                               due_at=step.waktu.due_from(now))
+    CaseEvent.objects.create(case=case, at=now, actor=by, role=assignment.role, unit=assignment.unit,
+                             acting=assignment.acting, action=action, from_state=from_state, to_state=case.state,
+                             note=note)
+    sync_case_viewers(case)
+    if step is not None:
+        case_id = case.pk
+        transaction.on_commit(lambda: notify_current_actors(case_id))
+
+
+def _assignment_for(case: Case, action: str, by: User, role: str) -> RoleAssignment:
+    if action == "cancel":
+        return engine.head_assignment(case, by)
+    return engine.lane_assignment(case, by, role)
