@@ -140,14 +140,14 @@ def refusal(case: Case, action: str, user: User) -> str | None:
     step = case.current_step
     if step is None:
         return _("Kasus ini belum dimulai.")
+    if not may_act(case, user):
+        return _("Langkah %(no)d (%(kegiatan)s) dikerjakan oleh %(place)s; Anda tidak memegang peran itu.") % {
+            "no": step.no, "kegiatan": step.kegiatan, "place": _lane_place(case, step.lane)}
     if action == "complete" and step.is_decision:
         return _("Langkah %(no)d adalah keputusan (%(question)s); jawab ya atau tidak.") % {
             "no": step.no, "question": step.question or step.kegiatan}
     if action in ("decide_ya", "decide_tidak") and not step.is_decision:
         return _("Langkah %(no)d bukan keputusan; selesaikan langkahnya.") % {"no": step.no}
-    if not may_act(case, user):
-        return _("Langkah %(no)d (%(kegiatan)s) dikerjakan oleh %(place)s; Anda tidak memegang peran itu.") % {
-            "no": step.no, "kegiatan": step.kegiatan, "place": _lane_place(case, step.lane)}
     missing = missing_kelengkapan(case)
     if missing:
         return _("Kelengkapan langkah %(no)d belum ada: %(items)s.") % {

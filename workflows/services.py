@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
+from django_fsm import has_transition_perm
 
 from accounts.models import Agency, RoleAssignment, Unit, User
 from workflows import engine, states
@@ -85,15 +85,16 @@ def _transition(case: Case, action: str):
 
 
 def _check(case: Case, action: str, by: User) -> None:
-    """Permission first (PermissionDenied), then the state's conditions (ActionRefused)."""
+    """PermissionDenied when ``by`` is not a pelaksana of the action; ActionRefused when they
+    are but the case's state does not allow it (closed, wrong kind of step, kelengkapan missing)."""
     method = _transition(case, action)
-    if not has_transition_perm(method, by):
-        reason = engine.refusal(case, action, by) or _("Anda tidak berwenang melakukan tindakan ini.")
-        if case.state in states.CLOSED:
-            raise ActionRefused(reason)
-        raise PermissionDenied(reason)
-    if not can_proceed(method):
-        raise ActionRefused(engine.refusal(case, action, by) or _("Tindakan ini tidak dapat dilakukan sekarang."))
+    if has_transition_perm(method, by):
+        return
+    reason = engine.refusal(case, action, by) or _("Tindakan ini tidak dapat dilakukan sekarang.")
+    transition = method._django_fsm.get_transition(case.state)
+    if case.is_closed or (transition is not None and transition.has_perm(case, by)):
+        raise ActionRefused(reason)
+    raise PermissionDenied(reason)
 
 
 def _act(case_id: int, step_no: int, action: str, by: User, note: str, kelengkapan) -> Case:

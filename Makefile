@@ -1,0 +1,36 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: install run setup test check-system clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+# WeasyPrint (PDFs) needs Pango from the system; say which package when it is missing.
+check-system: install
+	@$(PY) -c "import weasyprint" >/dev/null 2>&1 || echo "PERINGATAN: WeasyPrint tidak dapat memuat Pango; PDF tidak akan bisa dibuat. Pasang dengan: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+
+# Database, demo people and the four seed SOPs; safe to run again.
+setup: check-system
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo
+	$(PY) manage.py import_sop fixtures/sops/*.yaml
+
+run: setup
+	@echo "Aplikasi berjalan di http://$(HOST)/ (berhenti: Ctrl+C)"
+	$(PY) manage.py runserver $(HOST)
+
+# The whole suite: SQLite by default, the database in DATABASE_URL when it is set.
+test: install
+	APP_ENV=test $(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles
