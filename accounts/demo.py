@@ -48,4 +48,14 @@ def load_demo(path: Path = DEMO_FILE) -> dict[str, int]:
         for role in person["roles"]:
             role_assign(user=user, role=role["role"], unit=units[(role["agency"], role["unit"])],
                         acting=role.get("acting", ""))
+    admin = data["administrator"]
+    user, new = User.objects.get_or_create(
+        username=admin["username"],
+        defaults={"full_name": admin["full_name"], "is_staff": True, "is_superuser": True,
+                  "email": f"{admin['username']}@demo.lpse.localhost"},
+    )
+    if new:
+        user.set_password(data["password"])
+        user.save(update_fields=["password"])
+    created["people"] += new
     return created

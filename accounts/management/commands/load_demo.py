@@ -27,6 +27,7 @@ class Command(BaseCommand):
             return
         data = demo_data()
         self.stdout.write(f"\nLogin demo (kata sandi semua akun: {data['password']}):")
+        self.stdout.write(f"  {data['administrator']['username']:<24} administrator aplikasi (admin Django: /admin/)")
         for user in User.objects.filter(username__in=[p["username"] for p in data["people"]]).prefetch_related(
             "role_assignments__unit"
         ):
