@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: install run setup test check-system clean
+.PHONY: install run setup test check-system clean messages
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,3 +34,8 @@ test: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles
+
+# After changing user-facing text: refresh the English catalog, translate, then compile.
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=fixtures
+	$(PY) manage.py compilemessages --ignore=.venv
