@@ -21,6 +21,11 @@ ZONEINFO = {
 }
 
 
+class PaperSize(models.TextChoices):
+    A4 = "A4", "A4 (210 × 297 mm)"
+    F4 = "F4", "F4 (215 × 330 mm)"
+
+
 class Agency(models.Model):
     """An instansi: a regency, a province, a ministry, or LKPP itself."""
 
@@ -30,6 +35,9 @@ class Agency(models.Model):
     is_national = models.BooleanField(
         _("nasional"), default=False, help_text=_("LKPP: perannya berlaku untuk semua instansi.")
     )
+    paper_size = models.CharField(_("ukuran kertas"), max_length=2, choices=PaperSize.choices, default=PaperSize.A4,
+                                  help_text=_("Untuk lembar SOP dan rekaman kasus (lanskap)."))
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
 
     class Meta:
         verbose_name = _("instansi")
@@ -78,6 +86,8 @@ class User(AbstractUser):
     pangkat_golongan = models.CharField(_("pangkat/golongan"), max_length=5, choices=Pangkat.choices, blank=True)
     jabatan = models.CharField(_("jabatan"), max_length=200, blank=True)
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
+    language = models.CharField(_("bahasa"), max_length=5, choices=[("id", "Bahasa Indonesia"), ("en", "English")],
+                                default="id")
 
     REQUIRED_FIELDS = ["email", "full_name"]
 

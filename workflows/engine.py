@@ -45,12 +45,12 @@ def head_assignment(case: Case, user: User) -> RoleAssignment | None:
     return RoleAssignment.objects.filter(user=user, role=head_role, unit_id=case.unit_id).first()
 
 
-def acting_role(case: Case, action: str) -> str | None:
-    """The role in which a person takes ``action`` on the case now."""
+def acting_assignment(case: Case, action: str, user: User) -> RoleAssignment | None:
+    """The role assignment in which ``user`` takes ``action`` on the case now, if any."""
     if action == "cancel":
-        return HEAD_ROLE.get(case.unit.kind)
+        return head_assignment(case, user)
     step = case.spec.first_step if action == "start" else case.current_step
-    return step.lane if step else None
+    return lane_assignment(case, user, step.lane) if step else None
 
 
 # -- permissions (django-fsm ``permission=``) -------------------------------------------

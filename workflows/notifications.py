@@ -27,7 +27,7 @@ def notify_current_actors(case_id: int) -> int:
         "Kasus \"%(title)s\" (%(sop)s) menunggu Anda.\n\n"
         "Langkah %(no)d: %(kegiatan)s\nBatas waktu: %(due)s\n\n%(url)s\n"
     ) % {"title": case.title, "sop": case.spec.name, "no": step.no, "kegiatan": step.kegiatan, "due": due,
-         "url": f"{settings.SITE_URL}/admin/workflows/case/{case.pk}/change/"}
+         "url": settings.SITE_URL}
     recipients = sorted({a.user.email for a in engine.lane_holders(case, step.lane) if a.user.email})
     messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in recipients]
     return send_mass_mail(messages, fail_silently=False) if messages else 0

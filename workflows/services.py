@@ -36,9 +36,9 @@ def case_start(*, sop_version: SopVersion, title: str, by: User, agency: Agency 
         raise ActionRefused(_("%(agency)s belum punya unit %(unit)s untuk menjalankan SOP ini.")
                             % {"agency": agency.name, "unit": sop_version.spec.unit.upper()})
     case = Case(sop_version=sop_version, agency=agency, unit=unit, title=title, started_by=by)
-    _check(case, "start", by)
+    assignment = _check(case, "start", by)
     case.start()
-    _record(case, action="start", by=by, from_state=states.NEW, note=note)
+    _record(case, action="start", assignment=assignment, from_state=states.NEW, note=note)
     return case
 
 
@@ -61,13 +61,14 @@ def case_cancel(*, case_id: int, by: User, reason: str) -> Case:
     """Cancel an open case; only the head of the case's unit may, and must say why."""
     case = _locked(case_id)
     reason = (reason or "").strip()
-    _check(case, "cancel", by)
+    assignment = _check(case, "cancel", by)
     if not reason:
         raise ValidationError({"reason": _("Alasan pembatalan wajib diisi.")})
+    run = case.step_runs.get(completed_at__isnull=True)
     from_state = case.state
     case.cancel()
     case.cancel_reason = reason
-    _record(case, action="cancel", by=by, from_state=from_state, note=reason)
+    _record(case, action="cancel", assignment=assignment, from_state=from_state, note=reason, run=run)
     return case
 
 
@@ -84,12 +85,15 @@ def _transition(case: Case, action: str):
     return getattr(case, action)
 
 
-def _check(case: Case, action: str, by: User) -> None:
-    """PermissionDenied when ``by`` is not a pelaksana of the action; ActionRefused when they
-    are but the case's state does not allow it (closed, wrong kind of step, kelengkapan missing)."""
+def _check(case: Case, action: str, by: User) -> RoleAssignment:
+    """The role assignment in which ``by`` may take the action now.
+
+    PermissionDenied when ``by`` is not a pelaksana of the action; ActionRefused when they
+    are but the case's state does not allow it (closed, wrong kind of step, kelengkapan missing).
+    """
     method = _transition(case, action)
     if has_transition_perm(method, by):
-        return
+        return engine.acting_assignment(case, action, by)
     reason = engine.refusal(case, action, by) or _("Tindakan ini tidak dapat dilakukan sekarang.")
     transition = method._django_fsm.get_transition(case.state)
     if case.is_closed or (transition is not None and transition.has_perm(case, by)):
@@ -102,13 +106,13 @@ def _act(case_id: int, step_no: int, action: str, by: User, note: str, kelengkap
     current = case.current_step
     if current is None or current.no != step_no:
         raise StepNotCurrent(_stale_message(case, step_no))
-    _check(case, action, by)
+    assignment = _check(case, action, by)
     cleaned = clean_kelengkapan(current, kelengkapan, case.agency.tzinfo)
     run = case.step_runs.get(completed_at__isnull=True)
     _store_kelengkapan(case, run, cleaned, by)
     from_state = case.state
     _transition(case, action)()
-    _record(case, action=action, by=by, from_state=from_state, note=note, run=run)
+    _record(case, action=action, assignment=assignment, from_state=from_state, note=note, run=run)
     return case
 
 
@@ -146,25 +150,26 @@ def _stored(case: Case, run: StepRun, key: str, label: str, value: Any, by: User
     return value
 
 
-def _record(case: Case, *, action: str, by: User, from_state: str, note: str, run: StepRun | None = None) -> None:
+OUTCOMES = {"complete": "complete", "decide_ya": "ya", "decide_tidak": "tidak", "cancel": "cancelled"}
+
+
+def _record(case: Case, *, action: str, assignment: RoleAssignment, from_state: str, note: str,
+            run: StepRun | None = None) -> None:
     """Save the moved case, close the finished step run, open the next, write history,
     move view rights, and notify the next pelaksana once the transaction commits."""
     now = timezone.now()
+    by = assignment.user
     step = case.current_step
     case.current_role = step.lane if step else ""
     if case.is_closed:
         case.closed_at = now
     case.save()
-    role = engine.acting_role(case, action) if action in ("start", "cancel") else run and run.lane_role
-    assignment = _assignment_for(case, action, by, role)
-    if run is None and action == "cancel":
-        run = case.step_runs.filter(completed_at__isnull=True).first()
     if run is not None:
         run.completed_at = now
         run.actor = by
         run.actor_unit = assignment.unit
         run.actor_acting = assignment.acting
-        run.outcome = {"complete": "complete", "decide_ya": "ya", "decide_tidak": "tidak"}.get(action, "cancelled")
+        run.outcome = OUTCOMES[action]
         run.note = note
         run.save()
     if step is not None:
@@ -177,9 +182,3 @@ def _record(case: Case, *, action: str, by: User, from_state: str, note: str, ru
     if step is not None:
         case_id = case.pk
         transaction.on_commit(lambda: notify_current_actors(case_id))
-
-
-def _assignment_for(case: Case, action: str, by: User, role: str) -> RoleAssignment:
-    if action == "cancel":
-        return engine.head_assignment(case, by)
-    return engine.lane_assignment(case, by, role)
