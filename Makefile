@@ -39,3 +39,10 @@ clean:
 messages: install
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=fixtures
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# Refresh the vendored front-end assets from the npm registry (committed; `make run` needs no npm).
+vendor:
+	rm -rf node_modules && npm install --no-audit --no-fund
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/pico.min.css
+	cp node_modules/axe-core/axe.min.js tests/e2e/vendor/axe.min.js

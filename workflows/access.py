@@ -28,3 +28,15 @@ def sync_case_viewers(case) -> None:
         remove_perm(VIEW_CASE, User.objects.filter(pk__in=stale), case)
     if new := wanted - current:
         assign_perm(VIEW_CASE, User.objects.filter(pk__in=new), case)
+
+
+def case_for_user(user, pk: int):
+    """The case if ``user`` may see it; 404 otherwise, so other agencies' cases stay invisible."""
+    from django.http import Http404
+
+    from workflows.models import Case
+
+    case = Case.objects.select_related("sop_version__sop", "agency", "unit").filter(pk=pk).first()
+    if case is None or not user.has_perm(VIEW_CASE, case):
+        raise Http404
+    return case

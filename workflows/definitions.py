@@ -22,7 +22,7 @@ FORMAT = 1
 END = "end"
 PROCESS, DECISION = "process", "decision"
 
-INPUT_TYPES = ("document", "text", "datetime", "choice", "records")
+INPUT_TYPES = ("document", "text", "datetime", "choice", "checklist", "records")
 RECORD_FIELD_TYPES = ("document", "text", "datetime", "choice", "nip", "email", "phone", "pangkat")
 
 SHEET_TEXT_KEYS = (
@@ -37,7 +37,7 @@ SHEET_KEYS = frozenset(SHEET_TEXT_KEYS + SHEET_LIST_KEYS + ("disahkan_oleh", "la
 TOP_KEYS = frozenset({"format", "code", "agency", "unit", "sheet", "lanes", "steps", "tafsiran"})
 STEP_KEYS = frozenset({
     "no", "kegiatan", "lane", "kind", "kelengkapan", "waktu", "output", "keterangan", "next",
-    "question", "ya", "tidak", "inputs", "requires", "tafsiran",
+    "question", "ya", "tidak", "inputs", "requires", "tafsiran", "disposisi", "petunjuk", "effect",
 })
 INPUT_KEYS = frozenset({"key", "label", "type", "required", "help", "options", "fields"})
 CASE_UNIT_KINDS = (UnitKind.LPSE, UnitKind.UKPBJ, UnitKind.BIRO_PBJ)
@@ -111,6 +111,9 @@ class StepSpec:
     inputs: tuple[InputSpec, ...] = ()
     requires: tuple[str, ...] = ()
     tafsiran: str = ""
+    disposisi: bool = False
+    petunjuk: str = ""
+    effect: dict = field(default_factory=dict, compare=False)
 
     @property
     def is_decision(self) -> bool:
@@ -125,7 +128,8 @@ class StepSpec:
             "no": self.no, "kegiatan": self.kegiatan, "lane": self.lane, "kind": self.kind,
             "kelengkapan": self.kelengkapan, "waktu": self.waktu.as_data(), "output": self.output,
             "keterangan": self.keterangan, "inputs": [i.as_data() for i in self.inputs],
-            "requires": list(self.requires), "tafsiran": self.tafsiran,
+            "requires": list(self.requires), "tafsiran": self.tafsiran, "disposisi": self.disposisi,
+            "petunjuk": self.petunjuk, "effect": self.effect,
         }
         if self.is_decision:
             data.update(question=self.question, ya=self.ya, tidak=self.tidak)
@@ -361,7 +365,7 @@ class _Reader:
                 self.fail(_("type '%(type)s' tidak dikenal; pilih salah satu: %(choices)s.")
                           % {"type": kind, "choices": ", ".join(allowed_types)}, no, f"{at}.type")
             options: tuple[tuple[str, str], ...] = ()
-            if kind == "choice":
+            if kind in ("choice", "checklist"):
                 raw_options = item.get("options")
                 if not isinstance(raw_options, list) or not raw_options or not all(
                     isinstance(o, dict) and o.get("value") and o.get("label") for o in raw_options
@@ -424,6 +428,9 @@ class _Reader:
                 inputs=self._inputs(raw.get("inputs"), no, "inputs", INPUT_TYPES),
                 requires=tuple(self._requires(raw.get("requires"), no)),
                 tafsiran=self._text(raw, "tafsiran", step=no),
+                disposisi=self._flag(raw, "disposisi", no),
+                petunjuk=self._text(raw, "petunjuk", step=no),
+                effect=self._effect(raw.get("effect"), no),
             )
             if kind == DECISION:
                 if step.ya is None or step.tidak is None:
@@ -449,6 +456,27 @@ class _Reader:
                 if isinstance(target, int) and target not in numbers:
                     self.fail(_("langkah %(target)d tidak ada.") % {"target": target}, step.no, name)
         return steps
+
+    def _flag(self, raw: dict, key: str, no: int) -> bool:
+        value = raw.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(_("harus true atau false."), no, key)
+            return False
+        return value
+
+    def _effect(self, raw: Any, no: int) -> dict:
+        from workflows.effects import EFFECTS
+
+        if raw is None or raw == {}:
+            return {}
+        if not isinstance(raw, dict) or raw.get("type") not in EFFECTS:
+            self.fail(_("effect harus berupa {type: ...}; type salah satu: %(choices)s.")
+                      % {"choices": ", ".join(EFFECTS)}, no, "effect")
+            return {}
+        problem = EFFECTS[raw["type"]].check_params(raw)
+        if problem:
+            self.fail(problem, no, "effect")
+        return dict(raw)
 
     def _requires(self, raw: Any, no: int) -> list[str]:
         if raw is None:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from accounts.models import User
     from workflows.models import Case
 
-ACTIONS = ("start", "complete", "decide_ya", "decide_tidak", "cancel")
+ACTIONS = ("start", "complete", "decide_ya", "decide_tidak", "send_back", "cancel")
 
 
 def lane_holders(case: Case, role: str) -> QuerySet[RoleAssignment]:
@@ -82,6 +82,18 @@ def at_process_step(case: Case) -> bool:
 def at_decision_step(case: Case) -> bool:
     step = case.current_step
     return step is not None and step.is_decision
+
+
+def previous_step_no(case: Case) -> int | None:
+    """The step whose completion activated the current one."""
+    last = case.step_runs.filter(completed_at__isnull=False).order_by("-completed_at", "-pk").first()
+    return last.step_no if last else None
+
+
+def can_send_back(case: Case) -> bool:
+    """A disposisi step may be returned to the step before it."""
+    step = case.current_step
+    return step is not None and step.disposisi and previous_step_no(case) is not None
 
 
 def missing_kelengkapan(case: Case) -> list[str]:
@@ -148,6 +160,12 @@ def refusal(case: Case, action: str, user: User) -> str | None:
             "no": step.no, "question": step.question or step.kegiatan}
     if action in ("decide_ya", "decide_tidak") and not step.is_decision:
         return _("Langkah %(no)d bukan keputusan; selesaikan langkahnya.") % {"no": step.no}
+    if action == "send_back":
+        if not step.disposisi:
+            return _("Langkah %(no)d bukan disposisi; tidak dapat dikembalikan.") % {"no": step.no}
+        if previous_step_no(case) is None:
+            return _("Langkah %(no)d adalah langkah pertama; tidak ada langkah sebelumnya.") % {"no": step.no}
+        return None
     missing = missing_kelengkapan(case)
     if missing:
         return _("Kelengkapan langkah %(no)d belum ada: %(items)s.") % {

@@ -64,6 +64,9 @@ def _is_empty(value: Any) -> bool:
 
 
 def _clean_into(spec: InputSpec, raw: Any, where: str, tz, cleaned: dict, errors: dict) -> None:
+    if spec.type == "checklist" and _is_empty(raw):
+        cleaned[spec.key] = []  # nothing ticked is an answer, not a missing item
+        return
     if _is_empty(raw):
         if spec.required:
             errors.setdefault(where, []).append(_("%(label)s wajib diisi.") % {"label": spec.label})
@@ -90,6 +93,13 @@ def _clean_value(spec: InputSpec, raw: Any, where: str, tz, errors: dict) -> Any
             raise ValidationError(_("Pilihan untuk %(label)s tidak dikenal; pilih: %(choices)s.")
                                   % {"label": spec.label, "choices": ", ".join(allowed.values())})
         return str(raw)
+    if spec.type == "checklist":
+        ticked = [str(v) for v in (raw if isinstance(raw, (list, tuple)) else [raw])]
+        allowed = dict(spec.options)
+        if unknown := [v for v in ticked if v not in allowed]:
+            raise ValidationError(_("Butir %(items)s tidak ada di daftar %(label)s.")
+                                  % {"items": ", ".join(unknown), "label": spec.label})
+        return [value for value, _label in spec.options if value in ticked]
     if spec.type == "nip":
         validate_nip(str(raw))
         return normalize_nip(str(raw))
@@ -157,3 +167,25 @@ def clean_document(raw: Any, label: str) -> CleanDocument:
     raw.seek(0)
     return CleanDocument(file=raw if isinstance(raw, File) else File(raw, name=name),
                          name=name.rsplit("/", 1)[-1], content_type=content_type, size=size, sha256=digest.hexdigest())
+
+
+def check_decision(step: StepSpec, cleaned: dict[str, Any], answer: bool, note: str) -> None:
+    """A checklist on a decision step: YA needs every item ticked; TIDAK names what is missing."""
+    for spec in step.inputs:
+        if spec.type != "checklist":
+            continue
+        missing = [label for value, label in spec.options if value not in cleaned.get(spec.key, [])]
+        if answer and missing:
+            raise ValidationError({spec.key: _("Untuk menjawab YA semua butir harus ada; belum ada: %(items)s.")
+                                   % {"items": ", ".join(missing)}})
+        if not answer and not missing:
+            raise ValidationError({spec.key: _("Semua butir dicentang; hapus centang butir yang kurang "
+                                                "atau jawab YA.")})
+        if not answer and not note.strip():
+            raise ValidationError({"note": _("Tuliskan kekurangannya pada catatan.")})
+
+
+def missing_items(step: StepSpec, value: dict[str, Any]) -> list[str]:
+    """Labels of the checklist items left unticked in a stored decision."""
+    return [label for spec in step.inputs if spec.type == "checklist"
+            for v, label in spec.options if v not in value.get(spec.key, [])]

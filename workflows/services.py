@@ -19,8 +19,12 @@ from accounts.models import Agency, RoleAssignment, Unit, User
 from workflows import engine, states
 from workflows.access import sync_case_viewers
 from workflows.exceptions import ActionRefused, StepNotCurrent
-from workflows.kelengkapan import CleanDocument, clean_kelengkapan
-from workflows.models import Attachment, Case, CaseEvent, CaseInput, SopVersion, StepRun
+from accounts.roles import Role
+from workflows.announcements import announcement_forward_step, pokja_of
+from workflows.effects import effect_of
+from workflows.kelengkapan import CleanDocument, check_decision, clean_kelengkapan
+from workflows.models import Attachment, Case, CaseEvent, CaseInput, Dissemination, SopVersion, StepRun
+from workflows.models.announcements import Channel
 from workflows.notifications import notify_current_actors
 
 
@@ -43,6 +47,16 @@ def case_start(*, sop_version: SopVersion, title: str, by: User, agency: Agency 
 
 
 @transaction.atomic
+def case_open(*, sop_version: SopVersion, title: str, by: User, note: str = "",
+              kelengkapan: Mapping[str, Any] | None = None) -> Case:
+    """Start a case and do its first step in one go, as the start form does: submitting
+    the first step's kelengkapan is doing that step. All or nothing."""
+    case = case_start(sop_version=sop_version, title=title, by=by)
+    return case_complete_step(case_id=case.pk, step=sop_version.spec.first_step.no, by=by, note=note,
+                              kelengkapan=kelengkapan)
+
+
+@transaction.atomic
 def case_complete_step(*, case_id: int, step: int, by: User, note: str = "",
                        kelengkapan: Mapping[str, Any] | None = None) -> Case:
     """Finish process step ``step`` with its kelengkapan; the case moves to the next step."""
@@ -54,6 +68,31 @@ def case_decide(*, case_id: int, step: int, answer: bool, by: User, note: str = 
                 kelengkapan: Mapping[str, Any] | None = None) -> Case:
     """Answer decision step ``step``: ``answer=True`` takes the YA branch, False the TIDAK branch."""
     return _act(case_id, step, "decide_ya" if answer else "decide_tidak", by, note, kelengkapan)
+
+
+@transaction.atomic
+def case_send_back(*, case_id: int, step: int, by: User, reason: str) -> Case:
+    """Return a disposisi to the step before it, with the reason the head gives."""
+    if not (reason or "").strip():
+        raise ValidationError({"note": _("Alasan pengembalian wajib diisi.")})
+    return _act(case_id, step, "send_back", by, reason.strip(), None)
+
+
+@transaction.atomic
+def case_record_confirmation(*, case_id: int, by: User, recipient_id: int, note: str = "") -> Dissemination:
+    """Record that a Pokja member confirmed the announcement by phone."""
+    case = _locked(case_id)
+    step = announcement_forward_step(case)
+    if step is None or not case.step_runs.filter(step_no=step.no).exists() or case.state == states.CANCELLED:
+        raise ActionRefused(_("Pengumuman kasus ini belum diteruskan; konfirmasi telepon belum dapat dicatat."))
+    if engine.lane_assignment(case, by, step.lane) is None:
+        raise PermissionDenied(_("Hanya %(role)s yang mencatat konfirmasi telepon.") % {"role": Role(step.lane).label})
+    recipient = pokja_of(case).filter(pk=recipient_id).first()
+    if recipient is None:
+        raise ValidationError({"recipient": _("Pilih anggota Pokja Pemilihan instansi ini.")})
+    return Dissemination.objects.create(case=case, recipient=recipient, recipient_name=recipient.full_name,
+                                        recipient_contact=recipient.phone, channel=Channel.TELEPON,
+                                        at=timezone.now(), by=by, note=note.strip())
 
 
 @transaction.atomic
@@ -107,9 +146,16 @@ def _act(case_id: int, step_no: int, action: str, by: User, note: str, kelengkap
     if current is None or current.no != step_no:
         raise StepNotCurrent(_stale_message(case, step_no))
     assignment = _check(case, action, by)
-    cleaned = clean_kelengkapan(current, kelengkapan, case.agency.tzinfo)
+    cleaned = {} if action == "send_back" else clean_kelengkapan(current, kelengkapan, case.agency.tzinfo)
+    if action in ("decide_ya", "decide_tidak"):
+        check_decision(current, cleaned, action == "decide_ya", note)
+    effect = effect_of(current) if action == "complete" else None
+    if effect:
+        effect[0].validate(case, cleaned, effect[1])
     run = case.step_runs.get(completed_at__isnull=True)
     _store_kelengkapan(case, run, cleaned, by)
+    if effect:
+        effect[0].apply(case, run, cleaned, effect[1], by)
     from_state = case.state
     _transition(case, action)()
     _record(case, action=action, assignment=assignment, from_state=from_state, note=note, run=run)
@@ -142,7 +188,7 @@ def _stored(case: Case, run: StepRun, key: str, label: str, value: Any, by: User
         attachment.file.save(value.name, value.file, save=False)
         attachment.save()
         return {"attachment": attachment.pk, "name": value.name, "sha256": value.sha256}
-    if isinstance(value, list):
+    if isinstance(value, list) and all(isinstance(row, dict) for row in value) and value:
         return [{k: _stored(case, run, f"{key}[{i}].{k}", label, v, by) for k, v in row.items()}
                 for i, row in enumerate(value, 1)]
     if hasattr(value, "isoformat"):
@@ -150,7 +196,8 @@ def _stored(case: Case, run: StepRun, key: str, label: str, value: Any, by: User
     return value
 
 
-OUTCOMES = {"complete": "complete", "decide_ya": "ya", "decide_tidak": "tidak", "cancel": "cancelled"}
+OUTCOMES = {"complete": "complete", "decide_ya": "ya", "decide_tidak": "tidak", "send_back": "kembali",
+            "cancel": "cancelled"}
 
 
 def _record(case: Case, *, action: str, assignment: RoleAssignment, from_state: str, note: str,

@@ -10,21 +10,24 @@ from django.utils import timezone
 from workflows import engine
 from workflows.definitions import END, InputSpec, SopSpec, StepSpec
 from workflows.models import Case, SopVersion
-from workflows.services import case_complete_step, case_decide, case_start
+from workflows.services import case_complete_step, case_decide, case_send_back, case_start
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 VALID_NIP = "198802142014041003"
 
 
-def sample_value(spec: InputSpec):
+def sample_value(spec: InputSpec, order: int = 0):
     if spec.type == "document":
         return SimpleUploadedFile(f"{spec.key}.pdf", PDF, content_type="application/pdf")
     if spec.type == "text":
         return f"Contoh {spec.label}"
     if spec.type == "datetime":
-        return timezone.now() + datetime.timedelta(days=4)
+        # Later inputs get later times, so "selesai" comes after "mulai".
+        return timezone.now() + datetime.timedelta(days=4, hours=order)
     if spec.type == "choice":
         return spec.options[0][0]
+    if spec.type == "checklist":
+        return [value for value, _label in spec.options]
     if spec.type == "nip":
         return VALID_NIP
     if spec.type == "email":
@@ -38,8 +41,12 @@ def sample_value(spec: InputSpec):
     raise AssertionError(spec.type)
 
 
-def sample_kelengkapan(step: StepSpec) -> dict:
-    return {spec.key: sample_value(spec) for spec in step.inputs}
+def sample_kelengkapan(step: StepSpec, answer: bool = True) -> dict:
+    """Valid kelengkapan; for a TIDAK answer every checklist is left unticked."""
+    values = {spec.key: sample_value(spec, order) for order, spec in enumerate(step.inputs)}
+    if not answer:
+        values.update({spec.key: [] for spec in step.inputs if spec.type == "checklist"})
+    return values
 
 
 def actor(case: Case):
@@ -57,10 +64,13 @@ def start(version: SopVersion, title: str = "Kasus uji") -> Case:
 
 
 def act(case: Case, action: str, by=None, **extra) -> Case:
-    """Take ``action`` (complete / ya / tidak) on the current step with sample kelengkapan."""
+    """Take ``action`` (complete / ya / tidak / kembali) on the current step with sample kelengkapan."""
     step = case.current_step
     by = by or actor(case)
-    kwargs = {"case_id": case.pk, "step": step.no, "by": by, "kelengkapan": sample_kelengkapan(step), **extra}
+    if action == "kembali":
+        return case_send_back(case_id=case.pk, step=step.no, by=by, reason=extra.get("note", "Perlu diperbaiki"))
+    kwargs = {"case_id": case.pk, "step": step.no, "by": by, "note": "Kurang lengkap" if action == "tidak" else "",
+              "kelengkapan": sample_kelengkapan(step, answer=action != "tidak"), **extra}
     if action == "complete":
         return case_complete_step(**kwargs)
     return case_decide(answer=action == "ya", **kwargs)

@@ -17,7 +17,16 @@ from tests.workflows.driving import act, case_at
 
 pytestmark = pytest.mark.django_db
 
-STEP_ACTIONS = ("complete", "ya", "tidak")
+STEP_ACTIONS = ("complete", "ya", "tidak", "kembali")
+TRANSITIONS = {"complete": "complete", "ya": "decide_ya", "tidak": "decide_tidak", "kembali": "send_back"}
+
+
+def applies(action, step):
+    if action == "cancel":
+        return True
+    if action == "kembali":
+        return step.disposisi and step.no != 1
+    return (action == "complete") != step.is_decision
 
 
 class _Rollback(Exception):
@@ -70,12 +79,11 @@ def test_only_the_lane_holders_may_take_each_step(code, seed_sops, people):
         assert allowed, f"no demo person holds {step.lane} for {code} step {step.no}"
         heads = holders(case, HEAD_ROLE[case.unit.kind], same_unit=True)
         for action in (*STEP_ACTIONS, "cancel"):
-            applies = action == "cancel" or (action == "complete") != step.is_decision
             for username, person in people.items():
                 before = snapshot(case)
                 outcome = attempt(case, action, person)
                 may = username in (heads if action == "cancel" else allowed)
-                if may and applies:
+                if may and applies(action, step):
                     expected = "ok"
                 elif may:
                     expected = "refused"   # right person, wrong kind of action for this step
@@ -85,7 +93,7 @@ def test_only_the_lane_holders_may_take_each_step(code, seed_sops, people):
                 assert snapshot(case) == before, (code, step.no, action, username)
                 if action != "cancel":
                     names = {t.name for t in case.get_available_user_state_transitions(person)}
-                    wanted = {"complete"} if not step.is_decision else {"decide_ya", "decide_tidak"}
+                    wanted = {TRANSITIONS[a] for a in STEP_ACTIONS if applies(a, step)}
                     assert (names - {"cancel"}) == (wanted if may else set()), (code, step.no, username, names)
         covered.add(step.no)
     assert covered == {s.no for s in spec.steps}

@@ -5,7 +5,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from django.core.exceptions import ValidationError
+
 from workflows import states
+from workflows.selectors import last_refusal
 from workflows.services import case_complete_step, case_decide, case_start
 from tests.workflows.driving import PDF, act, sample_kelengkapan
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -80,14 +83,25 @@ def test_registrasi_admin_ppe_loops_twice_through_tidak_lengkap(seed_sops, peopl
     pm = people["pm.lkpp"]
     case = case_start(sop_version=version, title="Registrasi Admin PPE Andi Pratama", by=kepala)
     case = act(case, "complete", by=kepala)
+    three = ["sk_pembentukan_lpse", "data_profil_lpse", "data_personil_admin_ppe"]
     for round_ in (1, 2):
-        case = case_decide(case_id=case.pk, step=2, answer=False, by=pm, note=f"KTP belum ada (ke-{round_})")
+        case = case_decide(case_id=case.pk, step=2, answer=False, by=pm, note=f"KTP belum ada (ke-{round_})",
+                           kelengkapan={"berkas_diperiksa": three})
         assert case.current_step.no == 3
+        refusal = last_refusal(case)
+        assert refusal["missing"] == ["KTP Admin PPE"] and refusal["note"] == f"KTP belum ada (ke-{round_})"
         case = case_complete_step(case_id=case.pk, step=3, by=pm)
         case = case_complete_step(case_id=case.pk, step=4, by=kepala,
                                   kelengkapan={"berkas_susulan": _pdf(f"ktp-{round_}.pdf")})
         assert case.current_step.no == 2
-    case = case_decide(case_id=case.pk, step=2, answer=True, by=pm, note="Lengkap")
+    with pytest.raises(ValidationError, match="belum ada: KTP Admin PPE"):
+        case_decide(case_id=case.pk, step=2, answer=True, by=pm, kelengkapan={"berkas_diperiksa": three})
+    with pytest.raises(ValidationError, match="hapus centang butir yang kurang"):
+        case_decide(case_id=case.pk, step=2, answer=False, by=pm, note="?",
+                    kelengkapan={"berkas_diperiksa": three + ["ktp_admin_ppe"]})
+    case = case_decide(case_id=case.pk, step=2, answer=True, by=pm, note="Lengkap",
+                       kelengkapan={"berkas_diperiksa": three + ["ktp_admin_ppe"]})
+    assert last_refusal(case) is None
     assert case.current_step.no == 5
     case = case_complete_step(case_id=case.pk, step=5, by=pm)
     case = act(case, "complete", by=pm)       # 6: email the account

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from functools import cached_property
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,74 +9,7 @@ from accounts.models import Agency, Unit
 from accounts.roles import Acting, Role
 from workflows import engine, states
 from workflows.definitions import SopSpec, StepSpec
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError(f"{self.model.__name__} rows are append-only")
-
-    def delete(self):
-        raise TypeError(f"{self.model.__name__} rows are append-only")
-
-
-class Sop(models.Model):
-    """An SOP across its revisions, identified by the code in its definition file."""
-
-    code = models.CharField(_("kode"), max_length=60, unique=True)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="sops", verbose_name=_("instansi"))
-    name = models.CharField(_("nama SOP"), max_length=300)
-
-    class Meta:
-        verbose_name = _("SOP")
-        verbose_name_plural = _("SOP")
-        ordering = ["agency__name", "name"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.agency})"
-
-    @property
-    def latest_version(self) -> SopVersion | None:
-        return self.versions.order_by("-number").first()
-
-
-class SopVersion(models.Model):
-    """One imported definition file. Never changes once stored: cases point at it."""
-
-    sop = models.ForeignKey(Sop, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField(_("versi"))
-    source_name = models.CharField(_("berkas"), max_length=255)
-    source_text = models.TextField(_("isi berkas"))
-    source_sha256 = models.CharField(max_length=64)
-    definition = models.JSONField(_("definisi"))
-    imported_at = models.DateTimeField(_("diimpor pada"), auto_now_add=True)
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("versi SOP")
-        verbose_name_plural = _("versi SOP")
-        ordering = ["sop", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["sop", "number"], name="unique_sop_version_number"),
-            models.UniqueConstraint(fields=["sop", "source_sha256"], name="unique_sop_version_text"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.sop.name} v{self.number}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("An SOP version is immutable; import a revision instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("An SOP version is immutable.")
-
-    @cached_property
-    def spec(self) -> SopSpec:
-        return SopSpec.from_data(self.definition, source=f"{self.sop.code} v{self.number}")
+from workflows.models.sops import AppendOnlyQuerySet, SopVersion
 
 
 class Case(ConcurrentTransitionMixin, models.Model):
@@ -147,6 +78,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def decide_tidak(self) -> str:
         return engine.state_after(self, self.current_step.tidak)
 
+    @transition(field=state, source="*", target=RETURN_VALUE(),
+                conditions=[engine.can_send_back], permission=engine.may_act)
+    def send_back(self) -> str:
+        return states.of_step(engine.previous_step_no(self))
+
     @transition(field=state, source="*", target=states.CANCELLED,
                 conditions=[engine.is_open], permission=engine.may_cancel)
     def cancel(self) -> None:
@@ -166,7 +102,7 @@ class StepRun(models.Model):
                               related_name="step_runs", verbose_name=_("dikerjakan oleh"))
     actor_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     actor_acting = models.CharField(max_length=3, choices=Acting.choices, blank=True)
-    outcome = models.CharField(_("hasil"), max_length=20, blank=True)  # complete | ya | tidak | cancelled
+    outcome = models.CharField(_("hasil"), max_length=20, blank=True)  # complete | ya | tidak | kembali | cancelled
     note = models.TextField(_("catatan"), blank=True)
 
     class Meta:

@@ -1,0 +1,136 @@
+"""Reads that pages reuse: a person's task inbox, the SOPs they may start, a case's story."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import RoleAssignment, User
+from accounts.roles import NATIONAL_ROLES
+from workflows import engine
+from workflows.kelengkapan import missing_items
+from workflows.models import Case, Sop, SopVersion, StepRun
+
+
+def open_runs_for(user: User) -> QuerySet[StepRun]:
+    """The waiting steps of every case where ``user`` holds the current step's lane."""
+    condition = Q(pk__in=[])
+    for assignment in RoleAssignment.objects.filter(user=user).select_related("unit"):
+        if assignment.role in NATIONAL_ROLES:
+            condition |= Q(case__current_role=assignment.role)
+        else:
+            condition |= Q(case__current_role=assignment.role, case__agency_id=assignment.unit.agency_id)
+    return (StepRun.objects.filter(condition, completed_at__isnull=True)
+            .select_related("case__agency", "case__sop_version__sop").distinct())
+
+
+@dataclass
+class Task:
+    run: StepRun
+    case: Case
+    step: object
+    overdue: bool
+    due_today: bool
+
+
+@dataclass
+class Inbox:
+    tasks: list[Task]
+    waiting: int
+    due_today: int
+    overdue: int
+
+
+def inbox_for(user: User) -> Inbox:
+    """Tasks soonest-due first (no due time last), with the dashboard counters."""
+    now = timezone.now()
+    tasks = []
+    for run in open_runs_for(user):
+        case = run.case
+        local_today = timezone.localtime(now, case.agency.tzinfo).date()
+        due_today = bool(run.due_at and timezone.localtime(run.due_at, case.agency.tzinfo).date() == local_today)
+        tasks.append(Task(run=run, case=case, step=case.spec.step(run.step_no),
+                          overdue=bool(run.due_at and run.due_at < now), due_today=due_today))
+    far = timezone.now().replace(year=9999)
+    tasks.sort(key=lambda t: (t.run.due_at or far, t.run.activated_at))
+    return Inbox(tasks=tasks, waiting=len(tasks), due_today=sum(t.due_today for t in tasks),
+                 overdue=sum(t.overdue for t in tasks))
+
+
+def startable_versions(user: User) -> list[SopVersion]:
+    """The latest version of every SOP whose first step ``user`` may take."""
+    versions = []
+    for sop in Sop.objects.select_related("agency").order_by("agency__name", "name"):
+        version = sop.latest_version
+        if version and engine.may_start(Case(sop_version=version, agency=sop.agency), user):
+            versions.append(version)
+    return versions
+
+
+def last_refusal(case: Case) -> dict | None:
+    """The latest TIDAK decision while the case still loops back to it: what was missing, and why."""
+    if case.is_closed:
+        return None
+    runs = list(case.step_runs.filter(outcome__in=["ya", "tidak"]).order_by("-pk")[:1])
+    if not runs or runs[0].outcome != "tidak":
+        return None
+    run = runs[0]
+    step = case.spec.step(run.step_no)
+    values = {i.key: i.value for i in run.inputs.all()}
+    return {"run": run, "step": step, "missing": missing_items(step, values), "note": run.note}
+
+
+def _display(spec, value, case, attachments) -> dict:
+    """One kelengkapan value as the case page shows it."""
+    from django.utils.dateparse import parse_datetime
+
+    from workflows.templatetags.tanggal import tanggal
+
+    item = {"label": spec.label, "text": "", "attachment": None, "rows": None}
+    if spec.type == "document" and isinstance(value, dict):
+        item["attachment"] = attachments.get(value.get("attachment"))
+        item["text"] = value.get("name", "")
+    elif spec.type == "datetime" and value:
+        item["text"] = tanggal(parse_datetime(value), case.agency)
+    elif spec.type == "choice":
+        item["text"] = dict(spec.options).get(value, value)
+    elif spec.type == "checklist":
+        item["text"] = ", ".join(label for v, label in spec.options if v in (value or [])) or "—"
+    elif spec.type == "records":
+        item["rows"] = [[_display(sub, row.get(sub.key), case, attachments) for sub in spec.fields]
+                        for row in value or []]
+    else:
+        item["text"] = value
+    return item
+
+
+def case_story(case: Case) -> dict:
+    """Everything the case page and the case record show, read in a fixed number of queries."""
+    spec = case.spec
+    runs = list(case.step_runs.select_related("actor", "actor_unit").order_by("pk"))
+    attachments = {a.pk: a for a in case.attachments.select_related("uploaded_by")}
+    inputs_by_run: dict[int, list] = {}
+    for item in case.inputs.order_by("pk"):
+        step = spec.step(next(r.step_no for r in runs if r.pk == item.step_run_id))
+        input_spec = next((i for i in step.inputs if i.key == item.key), None)
+        if input_spec is not None:
+            inputs_by_run.setdefault(item.step_run_id, []).append(_display(input_spec, item.value, case, attachments))
+    current = case.current_step
+    rows = []
+    for step in spec.steps:
+        step_runs = [{"run": r, "inputs": inputs_by_run.get(r.pk, [])} for r in runs if r.step_no == step.no]
+        if current is not None and current.no == step.no:
+            status = "current"
+        elif any(r["run"].completed_at for r in step_runs):
+            status = "done"
+        else:
+            status = "pending"
+        rows.append({"step": step, "runs": step_runs, "status": status,
+                     "lanes": [lane.role == step.lane for lane in spec.lanes]})
+    return {
+        "rows": rows, "lanes": spec.lanes, "attachments": list(attachments.values()),
+        "events": list(case.events.select_related("actor", "unit")),
+        "disseminations": list(case.disseminations.select_related("recipient", "by")),
+        "announcement": getattr(case, "announcement", None),
+    }

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from workflows.views import announcements, cases, notifications, tasks
+
+urlpatterns = [
+    path("tugas/", tasks.my_tasks, name="my_tasks"),
+    path("kasus/mulai/", tasks.start_list, name="start_list"),
+    path("kasus/mulai/<int:version_id>/", tasks.start_case, name="start_case"),
+    path("kasus/<int:pk>/", cases.case_detail, name="case_detail"),
+    path("kasus/<int:pk>/langkah/<int:step>/<slug:slug>/", cases.case_action, name="case_action"),
+    path("kasus/<int:pk>/batal/", cases.case_cancel_view, name="case_cancel"),
+    path("kasus/<int:pk>/konfirmasi/", cases.record_confirmation, name="record_confirmation"),
+    path("kasus/<int:pk>/lampiran/<int:attachment_id>/", cases.attachment_download, name="attachment_download"),
+    path("notifikasi/", notifications.notification_list, name="notifications"),
+    path("notifikasi/dibaca/", notifications.notifications_read, name="notifications_read"),
+    path("pengumuman/", announcements.announcement_list, name="announcements"),
+    path("pengumuman/feed/", announcements.AnnouncementFeed(), name="announcements_feed"),
+    path("pengumuman.json", announcements.announcement_json, name="announcements_json"),
+]

@@ -1,0 +1,70 @@
+"""Public maintenance announcements: a page, an Atom feed and JSON for the SPSE running text."""
+from django.contrib.syndication.views import Feed
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from workflows.announcements import current_announcements
+from workflows.templatetags.tanggal import tanggal
+
+
+def _filtered(request):
+    announcements = current_announcements()
+    if agency := request.GET.get("instansi"):
+        announcements = announcements.filter(agency__code=agency)
+    return announcements
+
+
+def announcement_list(request):
+    return render(request, "workflows/announcements.html", {"announcements": _filtered(request)})
+
+
+def running_text(announcement) -> str:
+    return _("%(text)s (%(start)s s.d. %(end)s)") % {
+        "text": announcement.text, "start": tanggal(announcement.starts_at, announcement.agency),
+        "end": tanggal(announcement.ends_at, announcement.agency)}
+
+
+def announcement_json(request):
+    data = [{
+        "id": a.pk, "instansi": a.agency.code, "nama_instansi": a.agency.name, "teks": a.text,
+        "mulai": a.starts_at.isoformat(), "selesai": a.ends_at.isoformat(), "zona_waktu": a.agency.time_zone,
+        "running_text": running_text(a), "diumumkan": a.published_at.isoformat(),
+    } for a in _filtered(request)]
+    response = JsonResponse({"pengumuman": data}, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"  # read by SPSE portals on other origins
+    return response
+
+
+class AnnouncementFeed(Feed):
+    feed_type = Atom1Feed
+    title = gettext_lazy("Pengumuman pemeliharaan SPSE")
+    subtitle = gettext_lazy("Jadwal pemeliharaan sistem SPSE dari LPSE")
+
+    def link(self):
+        return reverse("announcements")
+
+    def get_object(self, request):
+        self.request = request
+        return None
+
+    def items(self):
+        return _filtered(self.request)[:50]
+
+    def item_title(self, item):
+        return f"{item.agency.name}: {tanggal(item.starts_at, item.agency)}"
+
+    def item_description(self, item):
+        return running_text(item)
+
+    def item_link(self, item):
+        return f"{reverse('announcements')}#pengumuman-{item.pk}"
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.published_at

@@ -1,0 +1,177 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from workflows import engine
+from workflows.access import VIEW_CASE, case_for_user
+from workflows.announcements import announcement_forward_step, pokja_of
+from workflows.forms import StepForm
+from workflows.selectors import case_story, last_refusal
+from workflows.services import (case_cancel, case_complete_step, case_decide, case_record_confirmation,
+                                case_send_back)
+from workflows.views.responses import record_rows, refuse, refused_action
+
+# URL word -> transition; the words are what a person sees in the address bar.
+ACTIONS = {"selesai": "complete", "ya": "decide_ya", "tidak": "decide_tidak", "kembali": "send_back"}
+SLUGS = {v: k for k, v in ACTIONS.items()}
+
+
+def available_actions(case, user) -> tuple[list[dict], bool]:
+    """The buttons this person may press now, in the order the SOP reads them."""
+    names = {t.name for t in case.get_available_user_state_transitions(user)}
+    step = case.current_step
+    labels = {
+        "complete": _("Selesaikan langkah %(no)d") % {"no": step.no} if step else "",
+        "decide_ya": _("YA — %(q)s") % {"q": step.question or step.kegiatan} if step else "",
+        "decide_tidak": _("TIDAK — %(q)s") % {"q": step.question or step.kegiatan} if step else "",
+        "send_back": _("Kembalikan ke langkah sebelumnya") if step else "",
+    }
+    buttons = [{"name": n, "slug": SLUGS[n], "label": labels[n]}
+               for n in ("complete", "decide_ya", "decide_tidak", "send_back") if n in names]
+    return buttons, "cancel" in names
+
+
+@login_required
+def case_detail(request, pk: int):
+    case = case_for_user(request.user, pk)
+    buttons, may_cancel = available_actions(case, request.user)
+    forward_step = announcement_forward_step(case)
+    may_confirm = bool(forward_step and case.state != "cancelled"
+                       and case.step_runs.filter(step_no=forward_step.no).exists()
+                       and engine.lane_assignment(case, request.user, forward_step.lane))
+    return render(request, "workflows/case_detail.html", {
+        "case": case, "story": case_story(case), "buttons": buttons, "may_cancel": may_cancel,
+        "refusal": last_refusal(case), "may_confirm": may_confirm,
+        "confirm_form": ConfirmationForm(case=case) if may_confirm else None,
+    })
+
+
+@login_required
+def case_action(request, pk: int, step: int, slug: str):
+    case = case_for_user(request.user, pk)
+    transition = ACTIONS.get(slug)
+    if transition is None:
+        raise Http404
+    current = case.current_step
+    if current is None or current.no != step:
+        messages.warning(request, _("Langkah %(no)d tidak lagi menunggu.") % {"no": step})
+        return redirect("case_detail", case.pk)
+    if transition not in {t.name for t in case.get_available_user_state_transitions(request.user)}:
+        return refuse(request, engine.refusal(case, transition, request.user)
+                      or _("Tindakan ini tidak tersedia untuk Anda."))
+    needs_reason = transition in ("decide_tidak", "send_back")
+    form = StepForm(request.POST or None, request.FILES or None,
+                    step=None if transition == "send_back" else current, rows=record_rows(request),
+                    note_required=needs_reason,
+                    note_label=_("Alasan pengembalian") if transition == "send_back" else None)
+    if request.method == "POST" and "add_row" not in request.POST and form.is_valid():
+        note = form.cleaned_data["note"]
+        try:
+            with refused_action(request, case) as outcome:
+                if transition == "send_back":
+                    case_send_back(case_id=case.pk, step=step, by=request.user, reason=note)
+                elif transition == "complete":
+                    case_complete_step(case_id=case.pk, step=step, by=request.user, note=note,
+                                       kelengkapan=form.kelengkapan())
+                else:
+                    case_decide(case_id=case.pk, step=step, answer=transition == "decide_ya", by=request.user,
+                                note=note, kelengkapan=form.kelengkapan())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            if outcome.response:
+                return outcome.response
+            return _after_action(request, case)
+    return render(request, "workflows/case_action.html", {
+        "case": case, "step": current, "form": form, "transition": transition, "slug": slug,
+        "label": dict((b["name"], b["label"]) for b in available_actions(case, request.user)[0])[transition],
+    }, status=400 if form.errors else 200)
+
+
+def _after_action(request, case):
+    case.refresh_from_db()
+    step = case.current_step
+    if step is None:
+        messages.success(request, _("Tersimpan. Kasus \"%(title)s\" %(state)s.") % {
+            "title": case.title, "state": _("selesai") if case.state == "done" else _("dibatalkan")})
+    else:
+        messages.success(request, _("Tersimpan. Kasus \"%(title)s\" kini di langkah %(no)d: %(kegiatan)s (%(lane)s).")
+                         % {"title": case.title, "no": step.no, "kegiatan": step.kegiatan,
+                            "lane": case.spec.lane_label(step.lane)})
+    user = type(request.user).objects.get(pk=request.user.pk)  # fresh permission cache
+    if user.has_perm(VIEW_CASE, case):
+        return redirect("case_detail", case.pk)
+    return redirect("my_tasks")
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Alasan pembatalan"), widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": gettext_lazy("Alasan pembatalan wajib diisi.")})
+
+
+@login_required
+def case_cancel_view(request, pk: int):
+    case = case_for_user(request.user, pk)
+    if "cancel" not in {t.name for t in case.get_available_user_state_transitions(request.user)}:
+        return refuse(request, engine.refusal(case, "cancel", request.user) or _("Kasus ini tidak dapat dibatalkan."))
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with refused_action(request, case) as outcome:
+                case_cancel(case_id=case.pk, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error("reason", exc.messages)
+        else:
+            return outcome.response or _after_action(request, case)
+    return render(request, "workflows/case_cancel.html", {"case": case, "form": form},
+                  status=400 if form.errors else 200)
+
+
+class ConfirmationForm(forms.Form):
+    recipient = forms.ChoiceField(label=gettext_lazy("Anggota Pokja yang dikonfirmasi"))
+    note = forms.CharField(label=gettext_lazy("Catatan"), required=False,
+                           widget=forms.TextInput(attrs={"placeholder": gettext_lazy("mis. sudah menyesuaikan jadwal")}))
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].choices = [(u.pk, f"{u.full_name} ({u.phone or '-'})") for u in pokja_of(case)]
+
+
+@login_required
+@require_POST
+def record_confirmation(request, pk: int):
+    case = case_for_user(request.user, pk)
+    form = ConfirmationForm(request.POST, case=case)
+    if not form.is_valid():
+        messages.error(request, _("Pilih anggota Pokja yang dikonfirmasi."))
+        return redirect("case_detail", case.pk)
+    try:
+        with refused_action(request, case) as outcome:
+            row = case_record_confirmation(case_id=case.pk, by=request.user,
+                                           recipient_id=int(form.cleaned_data["recipient"]),
+                                           note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("case_detail", case.pk)
+    if outcome.response:
+        return outcome.response
+    messages.success(request, _("Konfirmasi telepon dengan %(name)s dicatat.") % {"name": row.recipient_name})
+    return redirect("case_detail", case.pk)
+
+
+@login_required
+def attachment_download(request, pk: int, attachment_id: int):
+    case = case_for_user(request.user, pk)
+    attachment = get_object_or_404(case.attachments, pk=attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.original_name,
+                        content_type=attachment.content_type)

@@ -1,0 +1,51 @@
+"""Small helpers the views share: refusals as pages, record rows, the title field."""
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from workflows.exceptions import ActionRefused
+
+
+def refuse(request, reason: str, status: int = 403) -> HttpResponse:
+    return render(request, "workflows/refused.html", {"reason": reason}, status=status)
+
+
+@dataclass
+class Outcome:
+    response: HttpResponse | None = None
+
+
+@contextmanager
+def refused_action(request, case=None):
+    """Turn a refused service call into a page: 403 with the reason, or back to the case."""
+    outcome = Outcome()
+    try:
+        yield outcome
+    except PermissionDenied as exc:
+        outcome.response = refuse(request, str(exc))
+    except ActionRefused as exc:
+        messages.warning(request, exc.message)
+        outcome.response = redirect("case_detail", case.pk) if case is not None else redirect("my_tasks")
+
+
+def record_rows(request) -> dict[str, int]:
+    """How many rows each records input shows; "Tambah baris" (add_row=<key>) adds one."""
+    rows = {}
+    for name, value in request.POST.items():
+        if name.startswith("rows-") and value.isdigit():
+            rows[name.removeprefix("rows-")] = int(value)
+    if key := request.POST.get("add_row"):
+        rows[key] = rows.get(key, 1) + 1
+    return rows
+
+
+def title_field(form) -> None:
+    form.fields = {"title": forms.CharField(
+        label=_("Judul kasus"), max_length=300, help_text=_("Mis. Update SPSE ke versi 4.5u20241204"),
+        error_messages={"required": _("Judul kasus wajib diisi.")}), **form.fields}

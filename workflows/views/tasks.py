@@ -1,0 +1,51 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from workflows.forms import StepForm
+from workflows.models import SopVersion
+from workflows.selectors import inbox_for, startable_versions
+from workflows.services import case_open
+from workflows.views.responses import record_rows, refuse, refused_action, title_field
+
+
+@login_required
+def my_tasks(request):
+    return render(request, "workflows/tasks.html", {"inbox": inbox_for(request.user)})
+
+
+@login_required
+def start_list(request):
+    return render(request, "workflows/start_list.html", {"versions": startable_versions(request.user)})
+
+
+@login_required
+def start_case(request, version_id: int):
+    version = next((v for v in startable_versions(request.user) if v.pk == version_id), None)
+    if version is None:
+        if SopVersion.objects.filter(pk=version_id).exists():
+            return refuse(request, _("SOP ini tidak dapat Anda mulai: langkah pertamanya dikerjakan oleh peran lain."))
+        raise Http404
+    step = version.spec.first_step
+    form = StepForm(request.POST or None, request.FILES or None, step=step, rows=record_rows(request))
+    title_field(form)
+    if request.method == "POST" and "add_row" not in request.POST and form.is_valid():
+        try:
+            with refused_action(request) as outcome:
+                case = case_open(sop_version=version, title=form.cleaned_data["title"], by=request.user,
+                                 note=form.cleaned_data["note"], kelengkapan=form.kelengkapan())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            if outcome.response:
+                return outcome.response
+            from django.contrib import messages
+
+            messages.success(request, _("Kasus \"%(title)s\" dimulai; langkah %(no)d selesai.") % {
+                "title": case.title, "no": step.no})
+            return redirect("case_detail", case.pk)
+    status = 400 if form.errors else 200
+    return render(request, "workflows/start_case.html", {"version": version, "step": step, "form": form},
+                  status=status)
