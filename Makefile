@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: install run setup test check-system clean messages
+.PHONY: install run setup test e2e check-system clean messages vendor
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,9 +28,14 @@ run: setup
 	@echo "Aplikasi berjalan di http://$(HOST)/ (berhenti: Ctrl+C)"
 	$(PY) manage.py runserver $(HOST)
 
-# The whole suite: SQLite by default, the database in DATABASE_URL when it is set.
+# The whole suite but the browser tests: SQLite by default, the database in DATABASE_URL when it is set.
 test: install
-	APP_ENV=test $(PY) -m pytest $(PYTEST_ARGS)
+	APP_ENV=test $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+# Browser tests: Playwright drives the Debian chromium (apt-get install chromium); screenshots in test-output/e2e/.
+e2e: install
+	@test -x /usr/bin/chromium || { echo "make e2e membutuhkan Debian chromium: sudo apt-get install chromium"; exit 1; }
+	APP_ENV=test $(PY) -m pytest -m e2e -p no:cacheprovider $(PYTEST_ARGS) tests/e2e
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -16,8 +16,10 @@ ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 _RECORD = "%s-%d-%s"  # name of a record field: <input key>-<row>-<field key>
 
 
-def field_for(spec: InputSpec) -> forms.Field:
+def field_for(spec: InputSpec, *, in_record: bool = False) -> forms.Field:
     common = {"label": spec.label, "required": False, "help_text": spec.help}
+    if spec.type == "text" and in_record:
+        return forms.CharField(**common)
     if spec.type == "document":
         return forms.FileField(widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}), **common)
     if spec.type == "text":
@@ -53,7 +55,7 @@ class StepForm(forms.Form):
                 self.record_rows[spec.key] = count
                 for row in range(1, count + 1):
                     for sub in spec.fields:
-                        self.fields[_RECORD % (spec.key, row, sub.key)] = field_for(sub)
+                        self.fields[_RECORD % (spec.key, row, sub.key)] = field_for(sub, in_record=True)
             else:
                 self.fields[spec.key] = field_for(spec)
         self.fields["note"] = forms.CharField(

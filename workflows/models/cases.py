@@ -193,6 +193,18 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.case}: {self.action} {self.from_state} -> {self.to_state}"
 
+    @property
+    def action_label(self) -> str:
+        return str(states.ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def from_label(self) -> str:
+        return states.label(self.from_state)
+
+    @property
+    def to_label(self) -> str:
+        return states.label(self.to_state)
+
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise TypeError("History rows are append-only.")

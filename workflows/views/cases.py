@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -104,7 +105,7 @@ def _after_action(request, case):
         messages.success(request, _("Tersimpan. Kasus \"%(title)s\" kini di langkah %(no)d: %(kegiatan)s (%(lane)s).")
                          % {"title": case.title, "no": step.no, "kegiatan": step.kegiatan,
                             "lane": case.spec.lane_label(step.lane)})
-    user = type(request.user).objects.get(pk=request.user.pk)  # fresh permission cache
+    user = get_user_model().objects.get(pk=request.user.pk)  # fresh permission cache
     if user.has_perm(VIEW_CASE, case):
         return redirect("case_detail", case.pk)
     return redirect("my_tasks")

@@ -47,5 +47,5 @@ def record_rows(request) -> dict[str, int]:
 
 def title_field(form) -> None:
     form.fields = {"title": forms.CharField(
-        label=_("Judul kasus"), max_length=300, help_text=_("Mis. Update SPSE ke versi 4.5u20241204"),
+        label=_("Judul kasus"), max_length=300, help_text=_("Nama singkat kasus ini agar mudah dikenali, mis. \"Update SPSE ke versi 4.5u20241204\"."),
         error_messages={"required": _("Judul kasus wajib diisi.")}), **form.fields}

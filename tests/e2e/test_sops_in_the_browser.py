@@ -1,0 +1,153 @@
+"""Each seed SOP clicked from start to end in Chromium, by each pelaksana in turn."""
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from tests.conftest import SEED_CODES
+from tests.workflows.driving import PDF, VALID_NIP, actor, starter
+from workflows.models import Case
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SUBMIT = "main form[enctype] button[type=submit]:not([name=add_row])"
+
+
+def local(agency, days: int, hour: int) -> str:
+    day = timezone.localtime(timezone.now(), agency.tzinfo) + datetime.timedelta(days=days)
+    return day.replace(hour=hour, minute=0).strftime("%Y-%m-%dT%H:%M")
+
+
+def fill_input(page, name, spec, tmp_path, agency, order):
+    selector = f"[name='{name}']"
+    if spec.type == "document":
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(PDF)
+        page.set_input_files(selector, str(path))
+    elif spec.type == "datetime":
+        page.fill(selector, local(agency, 5, 8 + order))
+    elif spec.type == "choice":
+        page.check(f"{selector}[value='{spec.options[0][0]}']")
+    elif spec.type == "checklist":
+        for value, _label in spec.options:
+            page.check(f"{selector}[value='{value}']")
+    elif spec.type == "pangkat":
+        page.select_option(selector, "III/a")
+    else:
+        page.fill(selector, {"nip": VALID_NIP, "email": "pokja@ponorogo.go.id",
+                             "phone": "0812 3456 7890"}.get(spec.type, f"Contoh {spec.label}"))
+
+
+def fill_step(page, step, tmp_path, agency, skip=()):
+    for order, spec in enumerate(step.inputs):
+        if spec.key in skip:
+            continue
+        if spec.type == "records":
+            for sub in spec.fields:
+                fill_input(page, f"{spec.key}-1-{sub.key}", sub, tmp_path, agency, order)
+        else:
+            fill_input(page, spec.key, spec, tmp_path, agency, order)
+
+
+def start_case(b, version, title, tmp_path):
+    b.login(starter(version).username)
+    b.go("/tugas/", "tugas saya")
+    b.go("/kasus/mulai/", "mulai kasus")
+    b.page.click(f"text={version.spec.name}")
+    b.shot("formulir mulai")
+    b.axe("formulir mulai")
+    b.page.fill("[name=title]", title)
+    fill_step(b.page, version.spec.first_step, tmp_path, version.sop.agency)
+    b.page.click(SUBMIT)
+    b.page.wait_for_url(re.compile(r".*/kasus/\d+/$"))
+    b.shot("kasus dimulai")
+    return Case.objects.get(title=title)
+
+
+def open_action(b, case, button_text):
+    b.login(actor(case).username)
+    b.go(f"/kasus/{case.pk}/", f"kasus langkah {case.current_step.no}")
+    b.page.click(f"main a[role=button]:has-text('{button_text}')")
+    b.shot(f"formulir langkah {case.current_step.no} {button_text}")
+    b.axe(f"formulir langkah {case.current_step.no}")
+
+
+def submit(b, case):
+    b.page.click(SUBMIT)
+    b.page.wait_for_selector(".message")
+    assert "Tersimpan" in b.page.inner_text(".messages"), b.page.inner_text("main")[:500]
+    b.shot(f"tersimpan {case.title}")
+    case.refresh_from_db()
+    return case
+
+
+def do_step(b, case, tmp_path, answer=None, note="", skip=()):
+    step = case.current_step
+    label = {True: "YA", False: "TIDAK", None: f"Selesaikan langkah {step.no}"}[answer]
+    open_action(b, case, label)
+    if answer is False:
+        for value, _label in next(i for i in step.inputs if i.type == "checklist").options[:-1]:
+            b.page.check(f"[name=berkas_diperiksa][value='{value}']")
+    else:
+        fill_step(b.page, step, tmp_path, case.agency, skip=skip)
+    if note:
+        b.page.fill("[name=note]", note)
+    return submit(b, case)
+
+
+@pytest.mark.parametrize("code", ["PNG-UPDATE-SPSE", "PNG-AKUN-POKJA"])
+def test_a_ponorogo_sop_is_clicked_from_start_to_end(code, seed_sops, browser_for, tmp_path):
+    b = browser_for(code)
+    version = seed_sops[code].latest_version
+    case = start_case(b, version, f"Kasus {code} di browser", tmp_path)
+    while case.current_step is not None:
+        case = do_step(b, case, tmp_path)
+    assert case.state == "done"
+    b.login(starter(version).username)  # the case's own unit keeps seeing it
+    b.go(f"/kasus/{case.pk}/", "kasus selesai", check=True)
+    assert "Selesai" in b.page.inner_text(".status-line")
+
+
+def test_registrasi_admin_ppe_goes_round_tidak_lengkap_twice(seed_sops, browser_for, tmp_path):
+    b = browser_for("KALTIM-REG-ADMIN-PPE")
+    version = seed_sops["KALTIM-REG-ADMIN-PPE"].latest_version
+    case = start_case(b, version, "Registrasi Admin PPE Andi Pratama", tmp_path)
+    for round_ in (1, 2):
+        case = do_step(b, case, tmp_path, answer=False, note=f"KTP Admin PPE belum ada (ke-{round_})")
+        case = do_step(b, case, tmp_path)  # PM asks for the missing file
+        b.login(actor(case).username)
+        b.go(f"/kasus/{case.pk}/", f"kepala lpse melihat kekurangan {round_}")
+        assert "KTP Admin PPE" in b.page.inner_text(".callout")
+        assert f"belum ada (ke-{round_})" in b.page.inner_text(".callout")
+        case = do_step(b, case, tmp_path)  # Kepala LPSE sends it
+    case = do_step(b, case, tmp_path, answer=True)
+    while case.current_step is not None:
+        case = do_step(b, case, tmp_path)
+    assert list(case.step_runs.values_list("outcome", flat=True)).count("tidak") == 2
+
+
+def test_pengumuman_pemeliharaan_refuses_a_late_start_then_publishes(seed_sops, people, browser_for, tmp_path):
+    b = browser_for("KKP-PENGUMUMAN-PEMELIHARAAN")
+    version = seed_sops["KKP-PENGUMUMAN-PEMELIHARAAN"].latest_version
+    case = start_case(b, version, "Pemeliharaan pusat data", tmp_path)
+    open_action(b, case, "Selesaikan langkah 2")
+    b.page.fill("[name=mulai_pemeliharaan]", local(case.agency, 1, 8))
+    b.page.fill("[name=selesai_pemeliharaan]", local(case.agency, 1, 14))
+    b.page.fill("[name=teks_pengumuman]", "SPSE KKP tidak dapat diakses karena pemeliharaan pusat data")
+    b.page.click(SUBMIT)
+    b.page.wait_for_selector(".has-error")
+    b.shot("pengumuman terlalu dekat ditolak")
+    b.axe("pengumuman ditolak")
+    assert "mulai paling cepat" in b.page.inner_text("main")
+    b.page.fill("[name=mulai_pemeliharaan]", local(case.agency, 5, 8))
+    b.page.fill("[name=selesai_pemeliharaan]", local(case.agency, 5, 14))
+    case = submit(b, case)
+    while case.current_step is not None:
+        case = do_step(b, case, tmp_path)
+    b.page.context.clear_cookies()
+    b.go("/pengumuman/", "pengumuman publik")
+    assert "SPSE KKP tidak dapat diakses" in b.page.inner_text("main")
+    b.login("helpdesk.kkp")
+    b.go(f"/kasus/{case.pk}/", "penerusan ke pokja")
+    assert "Putu Ayu Widiastuti" in b.page.inner_text("main")
