@@ -43,6 +43,7 @@ class Browser:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.shots = 0
         self.violations: list[str] = []
+        self.login_checked = False
 
     def shot(self, label: str) -> None:
         self.shots += 1
@@ -67,6 +68,16 @@ class Browser:
     def login(self, username: str) -> None:
         self.page.context.clear_cookies()
         self.page.goto(self.base + "/masuk/")
+        if not self.login_checked:
+            self.shot("masuk")
+            self.axe("masuk")
+            self.page.fill("#id_username", username)
+            self.page.fill("#id_password", "salah")
+            self.page.click("main button[type=submit]")
+            assert "kata sandi salah" in self.page.inner_text("main")
+            self.shot("kata sandi salah")
+            self.axe("kata sandi salah")
+            self.login_checked = True
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", PASSWORD)
         self.page.click("main button[type=submit]")

@@ -151,3 +151,24 @@ def test_pengumuman_pemeliharaan_refuses_a_late_start_then_publishes(seed_sops, 
     b.login("helpdesk.kkp")
     b.go(f"/kasus/{case.pk}/", "penerusan ke pokja")
     assert "Putu Ayu Widiastuti" in b.page.inner_text("main")
+
+
+def test_a_head_approves_a_disposisi_on_a_phone(seed_sops, browser_for, tmp_path, page):
+    from tests.workflows.driving import act, start
+
+    case = act(start(seed_sops["PNG-UPDATE-SPSE"].latest_version, "Update di ponsel"), "complete")
+    page.set_viewport_size({"width": 390, "height": 844})
+    b = browser_for("ponsel")
+    b.login("kepala.lpse.ponorogo")
+    b.go(f"/kasus/{case.pk}/", "kasus di ponsel")
+    assert b.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    button = b.page.locator("main a[role=button]:has-text('Selesaikan langkah 2')")
+    box = button.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    button.click()
+    b.page.fill("[name=note]", "Setuju, teruskan ke Kepala UKPBJ")
+    b.shot("disposisi di ponsel")
+    b.axe("disposisi di ponsel")
+    submit(b, case)
+    assert case.current_step.no == 3
+    b.go("/notifikasi/", "notifikasi")
