@@ -19,7 +19,7 @@ def _unquote(line: str) -> str:
 
 
 def read_po(path: Path) -> list[dict]:
-    """The entries of a .po file: msgid, msgstr and flags (no plural or msgctxt forms used here)."""
+    """The entries of a .po file: msgid, msgstr and flags (msgctxt lines are read, plural forms are not used here)."""
     entries, entry, field = [], None, None
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
         if not line.strip():
@@ -33,7 +33,7 @@ def read_po(path: Path) -> list[dict]:
             entry["flags"].update(flag.strip() for flag in line[2:].split(","))
         elif line.startswith("#"):
             continue
-        elif line.startswith(("msgid ", "msgstr ")):
+        elif line.startswith(("msgctxt ", "msgid ", "msgstr ")):
             field, _, rest = line.partition(" ")
             entry[field] = _unquote(rest)
         else:
