@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "guardian",
     "accounts",
     "workflows",
@@ -101,6 +104,13 @@ AUTH_PASSWORD_VALIDATORS = [
 if APP_ENV == "test":
     # Hashing dozens of demo passwords with PBKDF2 would dominate the test run.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Background tasks (django-tasks, the backport of Django 6's django.tasks): a database queue
+# worked by `manage.py db_worker`; tests run tasks immediately.
+TASKS = {"default": {"BACKEND": env.str(
+    "TASKS_BACKEND",
+    default="django_tasks.backends.immediate.ImmediateBackend" if APP_ENV == "test" else "django_tasks_db.DatabaseBackend",
+)}}
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]

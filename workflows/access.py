@@ -30,6 +30,30 @@ def sync_case_viewers(case) -> None:
         assign_perm(VIEW_CASE, User.objects.filter(pk__in=new), case)
 
 
+def audited_agencies(user) -> set[int] | None:
+    """Agencies whose archive ``user`` audits: None for a national auditor (every agency)."""
+    from accounts.models import RoleAssignment
+    from accounts.roles import Role
+
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    agencies: set[int] = set()
+    for agency_id, national in RoleAssignment.objects.filter(user=user, role=Role.AUDITOR).values_list(
+            "unit__agency_id", "unit__agency__is_national"):
+        if national:
+            return None
+        agencies.add(agency_id)
+    return agencies
+
+
+def may_audit(user, case) -> bool:
+    """Auditors read archived (finished or cancelled) cases of their agency, or of all if national."""
+    if not case.is_closed:
+        return False
+    agencies = audited_agencies(user)
+    return agencies is None or case.agency_id in agencies
+
+
 def case_for_user(user, pk: int):
     """The case if ``user`` may see it; 404 otherwise, so other agencies' cases stay invisible."""
     from django.http import Http404
@@ -37,6 +61,6 @@ def case_for_user(user, pk: int):
     from workflows.models import Case
 
     case = Case.objects.select_related("sop_version__sop", "agency", "unit").filter(pk=pk).first()
-    if case is None or not user.has_perm(VIEW_CASE, case):
+    if case is None or not (user.has_perm(VIEW_CASE, case) or may_audit(user, case)):
         raise Http404
     return case

@@ -104,6 +104,8 @@ class StepRun(models.Model):
     actor_acting = models.CharField(max_length=3, choices=Acting.choices, blank=True)
     outcome = models.CharField(_("hasil"), max_length=20, blank=True)  # complete | ya | tidak | kembali | cancelled
     note = models.TextField(_("catatan"), blank=True)
+    # A step done after its due time is a deviation from the mutu baku: the pelaksana says why.
+    late_reason = models.TextField(_("alasan keterlambatan"), blank=True)
 
     class Meta:
         verbose_name = _("langkah kasus")

@@ -1,0 +1,63 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def new_verification_code() -> str:
+    """12 characters without look-alikes (no 0/O, 1/I/L), easy to type from paper."""
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+class CaseRecord(models.Model):
+    """One generated PDF record of a case, verifiable by its code and SHA-256."""
+
+    case = models.ForeignKey("workflows.Case", on_delete=models.PROTECT, related_name="records")
+    code = models.CharField(_("kode verifikasi"), max_length=12, unique=True, default=new_verification_code)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    generated_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("dibuat oleh"))
+
+    class Meta:
+        verbose_name = _("rekaman kasus")
+        verbose_name_plural = _("rekaman kasus")
+        ordering = ["-generated_at"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ExportJob(models.Model):
+    """A ZIP of case-record PDFs built in the background for an auditor."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("menunggu")
+        RUNNING = "running", _("sedang dibuat")
+        DONE = "done", _("selesai")
+        FAILED = "failed", _("gagal")
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs")
+    query = models.CharField(_("filter"), max_length=2000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ekspor arsip")
+        verbose_name_plural = _("ekspor arsip")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.requested_by} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else (100 if self.status == self.Status.DONE else 0)
