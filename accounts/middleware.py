@@ -1,15 +1,26 @@
+from django.conf import settings
 from django.utils import translation
 
 
-class UserLanguageMiddleware:
-    """Show the interface in the language the signed-in person chose (after LocaleMiddleware)."""
+class LanguageMiddleware:
+    """Bahasa Indonesia unless the person chose English.
+
+    The choice comes from the signed-in person's profile, else from the language cookie
+    set by the switch; the browser's Accept-Language is deliberately ignored, since many
+    Indonesian offices run browsers in English. Goes after AuthenticationMiddleware.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.language:
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language
-        return self.get_response(request)
+        language = user.language if user is not None and user.is_authenticated and user.language else None
+        language = language or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

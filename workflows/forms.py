@@ -44,7 +44,8 @@ def field_for(spec: InputSpec, *, in_record: bool = False) -> forms.Field:
 class StepForm(forms.Form):
     """Kelengkapan of one step, a note, and (for records) a number of rows."""
 
-    def __init__(self, *args, step: StepSpec | None, note_label=None, note_required=False, rows=None, **kwargs):
+    def __init__(self, *args, step: StepSpec | None, note_label=None, note_required=False, rows=None, late=False,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.step = step
         self.record_rows: dict[str, int] = {}
@@ -62,6 +63,11 @@ class StepForm(forms.Form):
             label=note_label or _("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
             help_text=_("Wajib diisi.") if note_required else "")
         self.note_required = note_required
+        if late:
+            self.fields["late_reason"] = forms.CharField(
+                label=_("Alasan keterlambatan"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Langkah ini sudah melewati batas waktu mutu baku. Penyimpangan dicatat dan "
+                            "harus dipertanggungjawabkan oleh pelaksana."))
         for spec in step.inputs if step else ():
             if spec.type == "records":
                 self.records.append((spec, [[self[_RECORD % (spec.key, row, sub.key)] for sub in spec.fields]
@@ -69,7 +75,7 @@ class StepForm(forms.Form):
 
     @property
     def plain_fields(self):
-        return [self[name] for name in self.fields if name != "note" and "-" not in name]
+        return [self[name] for name in self.fields if name not in ("note", "late_reason") and "-" not in name]
 
     def kelengkapan(self) -> dict:
         """The raw values, shaped as the services expect them."""

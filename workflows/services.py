@@ -58,16 +58,19 @@ def case_open(*, sop_version: SopVersion, title: str, by: User, note: str = "",
 
 @transaction.atomic
 def case_complete_step(*, case_id: int, step: int, by: User, note: str = "",
-                       kelengkapan: Mapping[str, Any] | None = None) -> Case:
-    """Finish process step ``step`` with its kelengkapan; the case moves to the next step."""
-    return _act(case_id, step, "complete", by, note, kelengkapan)
+                       kelengkapan: Mapping[str, Any] | None = None, late_reason: str = "") -> Case:
+    """Finish process step ``step`` with its kelengkapan; the case moves to the next step.
+
+    Past the step's due time, ``late_reason`` (why the mutu baku was not met) is required.
+    """
+    return _act(case_id, step, "complete", by, note, kelengkapan, late_reason)
 
 
 @transaction.atomic
 def case_decide(*, case_id: int, step: int, answer: bool, by: User, note: str = "",
-                kelengkapan: Mapping[str, Any] | None = None) -> Case:
+                kelengkapan: Mapping[str, Any] | None = None, late_reason: str = "") -> Case:
     """Answer decision step ``step``: ``answer=True`` takes the YA branch, False the TIDAK branch."""
-    return _act(case_id, step, "decide_ya" if answer else "decide_tidak", by, note, kelengkapan)
+    return _act(case_id, step, "decide_ya" if answer else "decide_tidak", by, note, kelengkapan, late_reason)
 
 
 @transaction.atomic
@@ -140,7 +143,7 @@ def _check(case: Case, action: str, by: User) -> RoleAssignment:
     raise PermissionDenied(reason)
 
 
-def _act(case_id: int, step_no: int, action: str, by: User, note: str, kelengkapan) -> Case:
+def _act(case_id: int, step_no: int, action: str, by: User, note: str, kelengkapan, late_reason: str = "") -> Case:
     case = _locked(case_id)
     current = case.current_step
     if current is None or current.no != step_no:
@@ -153,6 +156,11 @@ def _act(case_id: int, step_no: int, action: str, by: User, note: str, kelengkap
     if effect:
         effect[0].validate(case, cleaned, effect[1])
     run = case.step_runs.get(completed_at__isnull=True)
+    if action != "send_back" and run.due_at and timezone.now() > run.due_at:
+        if not late_reason.strip():
+            raise ValidationError({"late_reason": _(
+                "Langkah ini melewati batas waktu mutu baku; tuliskan alasan keterlambatannya.")})
+        run.late_reason = late_reason.strip()
     _store_kelengkapan(case, run, cleaned, by)
     if effect:
         effect[0].apply(case, run, cleaned, effect[1], by)

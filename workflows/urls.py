@@ -1,5 +1,6 @@
 from django.urls import path
 
+from workflows import views_print
 from workflows.views import announcements, cases, notifications, tasks
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("kasus/<int:pk>/lampiran/<int:attachment_id>/", cases.attachment_download, name="attachment_download"),
     path("notifikasi/", notifications.notification_list, name="notifications"),
     path("notifikasi/dibaca/", notifications.notifications_read, name="notifications_read"),
+    path("sop/<str:code>/lembar.pdf", views_print.sop_sheet_pdf, name="sop_sheet_pdf"),
     path("pengumuman/", announcements.announcement_list, name="announcements"),
     path("pengumuman/feed/", announcements.AnnouncementFeed(), name="announcements_feed"),
     path("pengumuman.json", announcements.announcement_json, name="announcements_json"),

@@ -36,13 +36,16 @@ def test_each_step_stores_activation_due_completion_actor_and_note(seed_sops, pe
     assert second.step_no == 2 and second.lane_role == "kepala_lpse" and second.completed_at is None
 
 
-def test_a_late_step_is_marked_late(seed_sops):
+def test_a_late_step_needs_its_reason_and_is_marked_late(seed_sops):
     version = seed_sops["PNG-UPDATE-SPSE"].latest_version
     with time_machine.travel(T0, tick=False):
         case = start(version)
     with time_machine.travel(T0 + datetime.timedelta(days=1, minutes=1), tick=False):
-        case = act(case, "complete")
-    assert case.step_runs.get(step_no=1).is_late
+        with pytest.raises(ValidationError, match="melewati batas waktu mutu baku"):
+            act(case, "complete")
+        case = act(case, "complete", late_reason="Menunggu jaringan pulih")
+    run = case.step_runs.get(step_no=1)
+    assert run.is_late and run.late_reason == "Menunggu jaringan pulih"
 
 
 def test_every_transition_appends_one_history_row(seed_sops, people):

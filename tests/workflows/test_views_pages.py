@@ -95,3 +95,10 @@ def test_anonymous_visitors_are_sent_to_login(seed_sops, client):
                 reverse("notifications")):
         assert client.get(url)["Location"].startswith(reverse("login"))
     assert client.get(reverse("announcements")).status_code == 200
+
+
+def test_an_english_browser_still_gets_bahasa_indonesia_until_switched(client):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Nama pengguna" in page
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    assert "Username" in client.get(reverse("login")).content.decode()

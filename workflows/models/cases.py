@@ -124,6 +124,13 @@ class StepRun(models.Model):
     def is_late(self) -> bool:
         return bool(self.due_at and self.completed_at and self.completed_at > self.due_at)
 
+    @property
+    def is_overdue(self) -> bool:
+        """Still open and already past its due time."""
+        from django.utils import timezone
+
+        return bool(self.due_at and not self.completed_at and timezone.now() > self.due_at)
+
 
 class Attachment(models.Model):
     """A file handed in as kelengkapan. Kept with its SHA-256 for the record."""

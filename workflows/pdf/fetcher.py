@@ -69,8 +69,12 @@ class StaticFilesFetcher(URLFetcher):
         parts = urlsplit(url)
         if parts.netloc not in ("", "localhost"):
             raise FetchRefused(f"file URL on another host refused: {url[:200]}")
-        path = Path(url2pathname(unquote(parts.path))).resolve()
-        if not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
+        try:
+            path = Path(url2pathname(parts.path)).resolve()  # url2pathname also %-decodes
+            inside = any(path.is_relative_to(root) for root in self.roots) and path.is_file()
+        except (OSError, ValueError):
+            inside = False
+        if not inside:
             raise FetchRefused(f"not a file under the static directory, refused: {url[:200]}")
         return path
 

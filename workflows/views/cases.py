@@ -67,9 +67,10 @@ def case_action(request, pk: int, step: int, slug: str):
         return refuse(request, engine.refusal(case, transition, request.user)
                       or _("Tindakan ini tidak tersedia untuk Anda."))
     needs_reason = transition in ("decide_tidak", "send_back")
+    run = case.step_runs.get(completed_at__isnull=True)
     form = StepForm(request.POST or None, request.FILES or None,
                     step=None if transition == "send_back" else current, rows=record_rows(request),
-                    note_required=needs_reason,
+                    note_required=needs_reason, late=transition != "send_back" and run.is_overdue,
                     note_label=_("Alasan pengembalian") if transition == "send_back" else None)
     if request.method == "POST" and "add_row" not in request.POST and form.is_valid():
         note = form.cleaned_data["note"]
@@ -79,10 +80,12 @@ def case_action(request, pk: int, step: int, slug: str):
                     case_send_back(case_id=case.pk, step=step, by=request.user, reason=note)
                 elif transition == "complete":
                     case_complete_step(case_id=case.pk, step=step, by=request.user, note=note,
-                                       kelengkapan=form.kelengkapan())
+                                       kelengkapan=form.kelengkapan(),
+                                       late_reason=form.cleaned_data.get("late_reason", ""))
                 else:
                     case_decide(case_id=case.pk, step=step, answer=transition == "decide_ya", by=request.user,
-                                note=note, kelengkapan=form.kelengkapan())
+                                note=note, kelengkapan=form.kelengkapan(),
+                                late_reason=form.cleaned_data.get("late_reason", ""))
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
