@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: install run setup test e2e check-system clean messages vendor
+.PHONY: install run setup test e2e bench check-system clean messages vendor
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,3 +51,7 @@ vendor:
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/pico.min.css
 	cp node_modules/axe-core/axe.min.js tests/e2e/vendor/axe.min.js
+
+# Render-time benchmarks (median of 7 runs; target under 0.5 s per document).
+bench: install
+	$(PY) bench/bench_pdf.py

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import activate
 from django.views.decorators.http import require_POST
 
 from accounts.forms import LoginForm
@@ -26,6 +25,5 @@ def set_language(request):
         if request.user.is_authenticated:
             request.user.language = language
             request.user.save(update_fields=["language"])
-        activate(language)
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
     return response

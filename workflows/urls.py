@@ -1,7 +1,8 @@
 from django.urls import path
 
 from workflows import views_print
-from workflows.views import announcements, cases, notifications, tasks
+from workflows.views import announcements, cases, notifications, sops, tasks
+from workflows.views import archive
 
 urlpatterns = [
     path("tugas/", tasks.my_tasks, name="my_tasks"),
@@ -14,7 +15,17 @@ urlpatterns = [
     path("kasus/<int:pk>/lampiran/<int:attachment_id>/", cases.attachment_download, name="attachment_download"),
     path("notifikasi/", notifications.notification_list, name="notifications"),
     path("notifikasi/dibaca/", notifications.notifications_read, name="notifications_read"),
+    path("sop/", sops.sop_list, name="sop_list"),
+    path("sop/<str:code>/", sops.sop_detail, name="sop_detail"),
     path("sop/<str:code>/lembar.pdf", views_print.sop_sheet_pdf, name="sop_sheet_pdf"),
+    path("kasus/<int:pk>/rekaman.pdf", views_print.case_record_pdf, name="case_record_pdf"),
+    path("verifikasi/<str:code>/", views_print.verify_record, name="verify_record"),
+    path("arsip/", archive.archive_list, name="archive_list"),
+    path("arsip/ekspor.csv", archive.archive_csv, name="archive_csv"),
+    path("arsip/ekspor.xlsx", archive.archive_xlsx, name="archive_xlsx"),
+    path("arsip/ekspor-zip/", archive.archive_zip, name="archive_zip"),
+    path("arsip/ekspor/<int:job_id>/", archive.export_progress, name="archive_export_progress"),
+    path("arsip/ekspor/<int:job_id>/unduh/", archive.export_download, name="archive_export_download"),
     path("pengumuman/", announcements.announcement_list, name="announcements"),
     path("pengumuman/feed/", announcements.AnnouncementFeed(), name="announcements_feed"),
     path("pengumuman.json", announcements.announcement_json, name="announcements_json"),

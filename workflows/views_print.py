@@ -30,3 +30,31 @@ def sop_sheet_pdf(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(render_sop_sheet(version), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{sheet_filename(version)}"'
     return response
+
+
+@require_GET
+@login_required
+def case_record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case's record as PDF/A, for anyone who may see the case (auditors: archived cases)."""
+    from workflows.access import case_for_user
+    from workflows.pdf.case_record import record_filename, render_case_record
+
+    case = case_for_user(request.user, pk)
+    pdf, record = render_case_record(case, by=request.user)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{record_filename(case)}"'
+    response["X-Verification-Code"] = record.code
+    return response
+
+
+@require_GET
+def verify_record(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: is this printed record genuine? Shows identity and hash, no personal data."""
+    from django.shortcuts import render
+
+    from workflows.models import CaseRecord
+
+    record = (CaseRecord.objects.select_related("case__agency", "case__sop_version__sop")
+              .filter(code=code.strip().upper()).first())
+    return render(request, "workflows/verify_record.html", {"record": record, "code": code},
+                  status=200 if record else 404)

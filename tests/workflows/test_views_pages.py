@@ -102,3 +102,12 @@ def test_an_english_browser_still_gets_bahasa_indonesia_until_switched(client):
     assert "Nama pengguna" in page
     client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
     assert "Username" in client.get(reverse("login")).content.decode()
+
+
+def test_the_sop_page_offers_its_sheet(seed_sops, people, client):
+    client.force_login(people["helpdesk.kkp"])
+    assert "REGISTRASI ADMIN PPE" in client.get(reverse("sop_list")).content.decode()
+    page = client.get(reverse("sop_detail", args=["KALTIM-REG-ADMIN-PPE"])).content.decode()
+    assert reverse("sop_sheet_pdf", args=["KALTIM-REG-ADMIN-PPE"]) in page
+    assert "Menerima dan melakukan pemeriksaan kelengkapan berkas" in page and "30 Menit" in page
+    assert client.get(reverse("sop_detail", args=["TIDAK-ADA"])).status_code == 404

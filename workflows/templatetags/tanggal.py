@@ -24,3 +24,12 @@ def tanggal_input(value: datetime.datetime | None, agency=None) -> str:
         return ""
     tz = agency.tzinfo if agency is not None else timezone.get_current_timezone()
     return timezone.localtime(value, tz).strftime("%Y-%m-%dT%H:%M")
+
+
+@register.filter
+def tanggal_pendek(value: datetime.datetime | None, agency=None) -> str:
+    """Compact form for dense tables (the zone is named in the column header): 23-11-2026 09.30."""
+    if not value:
+        return ""
+    tz = agency.tzinfo if agency is not None else timezone.get_current_timezone()
+    return timezone.localtime(value, tz).strftime("%d-%m-%Y %H.%M")
