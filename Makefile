@@ -24,9 +24,12 @@ setup: check-system
 	$(PY) manage.py load_demo
 	$(PY) manage.py import_sop fixtures/sops/*.yaml
 
+# Serves the app and, beside it, the background worker (ZIP exports of the archive).
 run: setup
 	@echo "Aplikasi berjalan di http://$(HOST)/ (berhenti: Ctrl+C)"
-	$(PY) manage.py runserver $(HOST)
+	@$(PY) manage.py db_worker --no-reload >worker.log 2>&1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST)
 
 # The whole suite but the browser tests: SQLite by default, the database in DATABASE_URL when it is set.
 test: install

@@ -75,4 +75,12 @@ class SopVersion(models.Model):
 
     @cached_property
     def spec(self) -> SopSpec:
-        return SopSpec.from_data(self.definition, source=f"{self.sop.code} v{self.number}")
+        # Versions never change, so one parsed spec per version serves every case row.
+        # Keyed by the text's hash too: a rolled-back test database may reuse a primary key.
+        key = (self.pk, self.source_sha256)
+        if key not in _SPECS:
+            _SPECS[key] = SopSpec.from_data(self.definition, source=f"{self.source_name} v{self.number}")
+        return _SPECS[key]
+
+
+_SPECS: dict[tuple[int, str], SopSpec] = {}
