@@ -1,0 +1,175 @@
+"""The auditors' archive: closed cases in an auditor's scope, and the filters they search them by.
+
+A case is in the archive once it is finished or cancelled (the engine allows no transition
+on it any more). Who sees which part of it comes from ``access.audited_agencies``: an
+inspektorat auditor sees their agency's cases, a national auditor (BPK) every agency's.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import ZONEINFO, Agency, User
+from workflows import states
+from workflows.access import audited_agencies
+from workflows.models import Case, Sop, StepRun
+
+
+def may_use_archive(user) -> bool:
+    """Auditors (of one agency or national) and the application administrator."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or audited_agencies(user) != set()
+
+
+def archive_for(user) -> QuerySet[Case]:
+    """Closed cases ``user`` may audit; none for anybody who is not an auditor."""
+    closed = Case.objects.filter(state__in=states.CLOSED)
+    if not getattr(user, "is_authenticated", False):
+        return closed.none()
+    if user.is_superuser:
+        return closed
+    agencies = audited_agencies(user)
+    if agencies is None:
+        return closed
+    return closed.filter(agency_id__in=agencies)
+
+
+def _late_runs():
+    """Step runs of the outer case done after their due time: a deviation from the mutu baku."""
+    return StepRun.objects.filter(case=OuterRef("pk"), due_at__isnull=False, completed_at__gt=F("due_at"))
+
+
+def with_lateness(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Adds ``late_steps`` (how many step runs were late). A subquery, so other joins cannot inflate it."""
+    counted = _late_runs().order_by().values("case").annotate(n=Count("pk")).values("n")
+    return cases.annotate(late_steps=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)))
+
+
+STATUS_CHOICES = [(states.DONE, _("Selesai")), (states.CANCELLED, _("Dibatalkan"))]
+TIMELINESS_CHOICES = [("tepat", _("Tepat waktu")), ("terlambat", _("Terlambat"))]
+# Django has no Indonesian text for an unknown choice; an auditor must read why nothing is shown.
+NOT_AVAILABLE = {"invalid_choice": _("Pilihan ini tidak tersedia dalam arsip Anda; pilih dari daftar.")}
+BAD_DATE = {"invalid": _("Tanggal tidak dikenali; tulis seperti 2026-11-23 atau pilih dari kalender.")}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ArchiveForm(forms.Form):
+    # Wide enough for any archive, narrow enough that a day's bounds in WIB/WITA/WIT stay valid datetimes.
+    EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
+
+    def clean(self):
+        data = super().clean()
+        for name in ("ditutup_dari", "ditutup_sampai"):
+            day = data.get(name)
+            if day and not self.EARLIEST <= day <= self.LATEST:
+                self.add_error(name, _("Tanggal harus antara tahun 1900 dan 2999."))
+        start, end = data.get("ditutup_dari"), data.get("ditutup_sampai")
+        if start and end and start > end:
+            raise forms.ValidationError(_("Tanggal awal periode harus sebelum atau sama dengan tanggal akhirnya."))
+        return data
+
+
+class ArchiveFilter(django_filters.FilterSet):
+    """What an auditor narrows the archive by. Bound to the auditor: every list of choices
+    (SOP, instansi, pelaksana) is drawn from the cases they may see, nothing else."""
+
+    q = django_filters.CharFilter(label=_("Cari"), method="filter_text", widget=forms.TextInput(attrs={
+        "type": "search", "placeholder": _("judul, catatan langkah, nama SOP, alasan pembatalan")}))
+    sop = django_filters.ModelChoiceFilter(label=_("SOP"), field_name="sop_version__sop", queryset=Sop.objects.none(),
+                                           empty_label=_("Semua SOP"), error_messages=NOT_AVAILABLE)
+    agency = django_filters.ModelChoiceFilter(label=_("Instansi"), queryset=Agency.objects.none(),
+                                              empty_label=_("Semua instansi"), error_messages=NOT_AVAILABLE)
+    status = django_filters.ChoiceFilter(label=_("Status"), field_name="state", choices=STATUS_CHOICES,
+                                         empty_label=_("Semua status"), error_messages=NOT_AVAILABLE)
+    ketepatan = django_filters.ChoiceFilter(label=_("Ketepatan waktu"), choices=TIMELINESS_CHOICES,
+                                            method="filter_timeliness", empty_label=_("Semua"),
+                                            error_messages=NOT_AVAILABLE)
+    ditutup_dari = django_filters.DateFilter(label=_("Ditutup dari tanggal"), method="filter_closed_from",
+                                             widget=DateInput(), error_messages=BAD_DATE)
+    ditutup_sampai = django_filters.DateFilter(label=_("Ditutup sampai tanggal"), method="filter_closed_until",
+                                               widget=DateInput(), error_messages=BAD_DATE)
+    pelaksana = django_filters.ModelChoiceFilter(label=_("Pelaksana"), queryset=User.objects.none(),
+                                                 method="filter_actor", empty_label=_("Semua pelaksana"),
+                                                 error_messages=NOT_AVAILABLE)
+    pelaksana_cari = django_filters.CharFilter(label=_("Nama atau NIP pelaksana"), method="filter_actor_text",
+                                               widget=forms.TextInput(attrs={"placeholder": _("mis. Sri Wahyuni")}))
+
+    class Meta:
+        model = Case
+        fields: list[str] = []
+        form = ArchiveForm
+
+    def __init__(self, data=None, *, user, request=None):
+        scope = archive_for(user)
+        super().__init__(data, queryset=scope.select_related("sop_version__sop", "agency"), request=request)
+        in_scope = scope.values("pk")
+        self.filters["sop"].queryset = Sop.objects.filter(versions__cases__in=in_scope).distinct()
+        self.filters["agency"].queryset = Agency.objects.filter(cases__in=in_scope).distinct()
+        self.filters["pelaksana"].queryset = (User.objects.filter(step_runs__case__in=in_scope)
+                                              .distinct().order_by("full_name", "pk"))
+
+    def filter_queryset(self, queryset):
+        # A filter the auditor got wrong must not quietly widen the list: show nothing, and the errors.
+        if not self.form.is_valid():
+            return queryset.none()
+        return with_lateness(super().filter_queryset(queryset)).order_by("-closed_at", "-pk")
+
+    # -- filters ---------------------------------------------------------------------------
+
+    def filter_text(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        notes = StepRun.objects.filter(case=OuterRef("pk")).filter(
+            Q(note__icontains=text) | Q(late_reason__icontains=text))
+        condition = (Q(title__icontains=text) | Q(cancel_reason__icontains=text)
+                     | Q(sop_version__sop__name__icontains=text) | Exists(notes))
+        if text.isdigit():
+            condition |= Q(pk=int(text))  # "No. kasus"
+        return queryset.filter(condition)
+
+    def filter_timeliness(self, queryset, name, value):
+        late = Exists(_late_runs())
+        return queryset.filter(late) if value == "terlambat" else queryset.exclude(late)
+
+    def filter_closed_from(self, queryset, name, value):
+        return queryset.filter(_closed_on_or_after(value))
+
+    def filter_closed_until(self, queryset, name, value):
+        return queryset.exclude(_closed_on_or_after(value + datetime.timedelta(days=1)))
+
+    def filter_actor(self, queryset, name, value):
+        return queryset.filter(Exists(StepRun.objects.filter(case=OuterRef("pk"), actor=value)))
+
+    def filter_actor_text(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        who = Q(actor__full_name__icontains=text)
+        digits = re.sub(r"\D", "", text)
+        if digits and re.fullmatch(r"[\d\s.]+", text):
+            who |= Q(actor__nip__contains=digits)  # NIPs are stored without spaces
+        return queryset.filter(Exists(StepRun.objects.filter(who, case=OuterRef("pk"))))
+
+
+def _closed_on_or_after(day: datetime.date) -> Q:
+    """Closed at or after the start of ``day`` in each case's own agency zone (WIB/WITA/WIT),
+    the calendar the case page shows its dates in."""
+    condition = Q(pk__in=[])
+    for zone, tzinfo in ZONEINFO.items():
+        start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tzinfo)
+        condition |= Q(agency__time_zone=zone, closed_at__gte=start)
+    return condition
