@@ -19,7 +19,8 @@ def _unquote(line: str) -> str:
 
 
 def read_po(path: Path) -> list[dict]:
-    """The entries of a .po file: msgid, msgstr and flags (msgctxt lines are read, plural forms are not used here)."""
+    """The entries of a .po file: msgid, msgstr and flags; a plural entry also has
+    msgid_plural, and its msgstr[0] is read as msgstr, msgstr[1] as "msgstr[1]"."""
     entries, entry, field = [], None, None
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
         if not line.strip():
@@ -33,8 +34,9 @@ def read_po(path: Path) -> list[dict]:
             entry["flags"].update(flag.strip() for flag in line[2:].split(","))
         elif line.startswith("#"):
             continue
-        elif line.startswith(("msgctxt ", "msgid ", "msgstr ")):
+        elif line.startswith(("msgctxt ", "msgid ", "msgid_plural ", "msgstr ", "msgstr[")):
             field, _, rest = line.partition(" ")
+            field = "msgstr" if field == "msgstr[0]" else field
             entry[field] = _unquote(rest)
         else:
             entry[field] += _unquote(line)
@@ -47,6 +49,7 @@ def test_english_catalog_is_complete_and_not_fuzzy():
     assert len(messages) > 100
     assert not [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
     assert not [e["msgid"] for e in messages if not e["msgstr"].strip()]
+    assert not [e["msgid"] for e in messages if "msgid_plural" in e and not e.get("msgstr[1]", "").strip()]
     for e in messages:
         assert sorted(PLACEHOLDER.findall(e["msgid"])) == sorted(PLACEHOLDER.findall(e["msgstr"])), e["msgid"]
 
