@@ -39,23 +39,23 @@ def load_demo(path: Path = DEMO_FILE) -> dict[str, int]:
             units[(agency.code, unit.kind)] = unit
     for person in data["people"]:
         fields = {k: person[k] for k in ("full_name", "nip", "pangkat_golongan", "jabatan", "phone")}
-        fields["email"] = person.get("email") or f"{person['username']}@demo.lpse.localhost"
-        user, new = User.objects.update_or_create(username=person["username"], defaults=fields)
-        if new:
-            user.set_password(data["password"])
-            user.save(update_fields=["password"])
+        user, new = _person(person["username"], fields, data["password"])
         created["people"] += new
         for role in person["roles"]:
             role_assign(user=user, role=role["role"], unit=units[(role["agency"], role["unit"])],
                         acting=role.get("acting", ""))
     admin = data["administrator"]
-    user, new = User.objects.get_or_create(
-        username=admin["username"],
-        defaults={"full_name": admin["full_name"], "is_staff": True, "is_superuser": True,
-                  "email": f"{admin['username']}@demo.lpse.localhost"},
-    )
-    if new:
-        user.set_password(data["password"])
-        user.save(update_fields=["password"])
+    _user, new = _person(admin["username"], {"full_name": admin["full_name"], "is_staff": True, "is_superuser": True},
+                         data["password"])
     created["people"] += new
     return created
+
+
+def _person(username: str, fields: dict, password: str) -> tuple[User, bool]:
+    """Create or update one demo account; its password is set only when it is created."""
+    fields = {"email": f"{username}@demo.lpse.localhost", **fields}
+    user, new = User.objects.update_or_create(username=username, defaults=fields)
+    if new:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user, new

@@ -23,6 +23,17 @@ def announcement_forward_step(case):
     return next((s for s in case.spec.steps if s.effect.get("type") == "forward_to_pokja"), None)
 
 
+def confirmation_step(case):
+    """The forwarding step once it has been reached on a case that is not cancelled: from then
+    on its pelaksana may record phone confirmations. None before that."""
+    from workflows import states
+
+    step = announcement_forward_step(case)
+    if step is None or case.state == states.CANCELLED or not case.step_runs.filter(step_no=step.no).exists():
+        return None
+    return step
+
+
 def forward_announcement(*, case, channel: str, by) -> int:
     """Record the forwarding to every Pokja member; by email, send it after commit."""
     from workflows.models import Dissemination

@@ -35,8 +35,8 @@ class AnnounceMaintenance(Effect):
 
     params = {"min_lead_days": int, "start": str, "end": str, "text": str}
 
-    def earliest_start(self, params: dict, now: datetime.datetime | None = None) -> datetime.datetime:
-        return (now or timezone.now()) + datetime.timedelta(days=params["min_lead_days"])
+    def earliest_start(self, params: dict) -> datetime.datetime:
+        return timezone.now() + datetime.timedelta(days=params["min_lead_days"])
 
     def validate(self, case, cleaned, params) -> None:
         from workflows.templatetags.tanggal import tanggal

@@ -31,8 +31,12 @@ def lane_holders(case: Case, role: str) -> QuerySet[RoleAssignment]:
     return assignments.filter(unit__agency_id=case.agency_id)
 
 
+def _active(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user.is_active
+
+
 def lane_assignment(case: Case, user: User, role: str) -> RoleAssignment | None:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not _active(user):
         return None
     return lane_holders(case, role).filter(user=user).first()
 
@@ -40,7 +44,7 @@ def lane_assignment(case: Case, user: User, role: str) -> RoleAssignment | None:
 def head_assignment(case: Case, user: User) -> RoleAssignment | None:
     """The user's assignment as head of the case's own unit, if they are its head."""
     head_role = HEAD_ROLE.get(case.unit.kind)
-    if head_role is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if head_role is None or not _active(user):
         return None
     return RoleAssignment.objects.filter(user=user, role=head_role, unit_id=case.unit_id).first()
 

@@ -60,7 +60,9 @@ def clean_kelengkapan(step: StepSpec, submitted: Mapping[str, Any] | None, tz: d
 
 
 def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, (str, list, tuple)) and not (value.strip() if isinstance(value, str) else value))
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, (list, tuple)) and not value)
 
 
 def _clean_into(spec: InputSpec, raw: Any, where: str, tz, cleaned: dict, errors: dict) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import RoleAssignment, User
@@ -58,14 +58,17 @@ def inbox_for(user: User) -> Inbox:
                  overdue=sum(t.overdue for t in tasks))
 
 
+def may_start(version: SopVersion, user: User) -> bool:
+    """Whether ``user`` may start a case of ``version`` (in the SOP's own agency)."""
+    return engine.may_start(Case(sop_version=version, agency=version.sop.agency), user)
+
+
 def startable_versions(user: User) -> list[SopVersion]:
     """The latest version of every SOP whose first step ``user`` may take."""
-    versions = []
-    for sop in Sop.objects.select_related("agency").order_by("agency__name", "name"):
-        version = sop.latest_version
-        if version and engine.may_start(Case(sop_version=version, agency=sop.agency), user):
-            versions.append(version)
-    return versions
+    latest_first = Prefetch("versions", queryset=SopVersion.objects.select_related("sop__agency").order_by("-number"))
+    sops = Sop.objects.select_related("agency").prefetch_related(latest_first).order_by("agency__name", "name")
+    latest = [versions[0] for sop in sops if (versions := list(sop.versions.all()))]
+    return [version for version in latest if may_start(version, user)]
 
 
 def last_refusal(case: Case) -> dict | None:
@@ -110,9 +113,10 @@ def case_story(case: Case) -> dict:
     spec = case.spec
     runs = list(case.step_runs.select_related("actor", "actor_unit").order_by("pk"))
     attachments = {a.pk: a for a in case.attachments.select_related("uploaded_by")}
+    step_of_run = {r.pk: r.step_no for r in runs}
     inputs_by_run: dict[int, list] = {}
     for item in case.inputs.order_by("pk"):
-        step = spec.step(next(r.step_no for r in runs if r.pk == item.step_run_id))
+        step = spec.step(step_of_run[item.step_run_id])
         input_spec = next((i for i in step.inputs if i.key == item.key), None)
         if input_spec is not None:
             inputs_by_run.setdefault(item.step_run_id, []).append(_display(input_spec, item.value, case, attachments))

@@ -20,7 +20,7 @@ from workflows import engine, states
 from workflows.access import sync_case_viewers
 from workflows.exceptions import ActionRefused, StepNotCurrent
 from accounts.roles import Role
-from workflows.announcements import announcement_forward_step, pokja_of
+from workflows.announcements import confirmation_step, pokja_of
 from workflows.effects import effect_of
 from workflows.kelengkapan import CleanDocument, check_decision, clean_kelengkapan
 from workflows.models import Attachment, Case, CaseEvent, CaseInput, Dissemination, SopVersion, StepRun
@@ -85,8 +85,8 @@ def case_send_back(*, case_id: int, step: int, by: User, reason: str) -> Case:
 def case_record_confirmation(*, case_id: int, by: User, recipient_id: int, note: str = "") -> Dissemination:
     """Record that a Pokja member confirmed the announcement by phone."""
     case = _locked(case_id)
-    step = announcement_forward_step(case)
-    if step is None or not case.step_runs.filter(step_no=step.no).exists() or case.state == states.CANCELLED:
+    step = confirmation_step(case)
+    if step is None:
         raise ActionRefused(_("Pengumuman kasus ini belum diteruskan; konfirmasi telepon belum dapat dicatat."))
     if engine.lane_assignment(case, by, step.lane) is None:
         raise PermissionDenied(_("Hanya %(role)s yang mencatat konfirmasi telepon.") % {"role": Role(step.lane).label})

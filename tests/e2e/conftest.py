@@ -42,7 +42,6 @@ class Browser:
         self.dir = OUTPUT / name
         self.dir.mkdir(parents=True, exist_ok=True)
         self.shots = 0
-        self.violations: list[str] = []
         self.login_checked = False
 
     def shot(self, label: str) -> None:
@@ -56,7 +55,6 @@ class Browser:
         result = self.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         bad = [f"{label}: {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
                for v in result["violations"] if v["impact"] in ("serious", "critical")]
-        self.violations.extend(bad)
         assert not bad, json.dumps(bad, indent=1, ensure_ascii=False)
 
     def go(self, path: str, label: str, check: bool = True) -> None:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from workflows import engine
 from workflows.access import VIEW_CASE, case_for_user
-from workflows.announcements import announcement_forward_step, pokja_of
+from workflows.announcements import confirmation_step, pokja_of
 from workflows.forms import StepForm
 from workflows.selectors import case_story, last_refusal
 from workflows.services import (case_cancel, case_complete_step, case_decide, case_record_confirmation,
@@ -23,9 +23,13 @@ ACTIONS = {"selesai": "complete", "ya": "decide_ya", "tidak": "decide_tidak", "k
 SLUGS = {v: k for k, v in ACTIONS.items()}
 
 
-def available_actions(case, user) -> tuple[list[dict], bool]:
-    """The buttons this person may press now, in the order the SOP reads them."""
-    names = {t.name for t in case.get_available_user_state_transitions(user)}
+def transition_names(case, user) -> set[str]:
+    """What this person may do on the case now (django-fsm's own answer)."""
+    return {t.name for t in case.get_available_user_state_transitions(user)}
+
+
+def action_buttons(case, names: set[str]) -> list[dict]:
+    """The step buttons for ``names``, in the order the SOP reads them."""
     step = case.current_step
     labels = {
         "complete": _("Selesaikan langkah %(no)d") % {"no": step.no} if step else "",
@@ -33,21 +37,19 @@ def available_actions(case, user) -> tuple[list[dict], bool]:
         "decide_tidak": _("TIDAK — %(q)s") % {"q": step.question or step.kegiatan} if step else "",
         "send_back": _("Kembalikan ke langkah sebelumnya") if step else "",
     }
-    buttons = [{"name": n, "slug": SLUGS[n], "label": labels[n]}
-               for n in ("complete", "decide_ya", "decide_tidak", "send_back") if n in names]
-    return buttons, "cancel" in names
+    return [{"name": n, "slug": SLUGS[n], "label": labels[n]}
+            for n in ("complete", "decide_ya", "decide_tidak", "send_back") if n in names]
 
 
 @login_required
 def case_detail(request, pk: int):
     case = case_for_user(request.user, pk)
-    buttons, may_cancel = available_actions(case, request.user)
-    forward_step = announcement_forward_step(case)
-    may_confirm = bool(forward_step and case.state != "cancelled"
-                       and case.step_runs.filter(step_no=forward_step.no).exists()
-                       and engine.lane_assignment(case, request.user, forward_step.lane))
+    names = transition_names(case, request.user)
+    forward_step = confirmation_step(case)
+    may_confirm = bool(forward_step and engine.lane_assignment(case, request.user, forward_step.lane))
     return render(request, "workflows/case_detail.html", {
-        "case": case, "story": case_story(case), "buttons": buttons, "may_cancel": may_cancel,
+        "case": case, "story": case_story(case), "buttons": action_buttons(case, names),
+        "may_cancel": "cancel" in names,
         "refusal": last_refusal(case), "may_confirm": may_confirm,
         "confirm_form": ConfirmationForm(case=case) if may_confirm else None,
     })
@@ -63,7 +65,8 @@ def case_action(request, pk: int, step: int, slug: str):
     if current is None or current.no != step:
         messages.warning(request, _("Langkah %(no)d tidak lagi menunggu.") % {"no": step})
         return redirect("case_detail", case.pk)
-    if transition not in {t.name for t in case.get_available_user_state_transitions(request.user)}:
+    names = transition_names(case, request.user)
+    if transition not in names:
         return refuse(request, engine.refusal(case, transition, request.user)
                       or _("Tindakan ini tidak tersedia untuk Anda."))
     needs_reason = transition in ("decide_tidak", "send_back")
@@ -94,7 +97,7 @@ def case_action(request, pk: int, step: int, slug: str):
             return _after_action(request, case)
     return render(request, "workflows/case_action.html", {
         "case": case, "step": current, "form": form, "transition": transition, "slug": slug,
-        "label": dict((b["name"], b["label"]) for b in available_actions(case, request.user)[0])[transition],
+        "label": next(b["label"] for b in action_buttons(case, names) if b["name"] == transition),
     }, status=400 if form.errors else 200)
 
 
@@ -122,7 +125,7 @@ class CancelForm(forms.Form):
 @login_required
 def case_cancel_view(request, pk: int):
     case = case_for_user(request.user, pk)
-    if "cancel" not in {t.name for t in case.get_available_user_state_transitions(request.user)}:
+    if "cancel" not in transition_names(case, request.user):
         return refuse(request, engine.refusal(case, "cancel", request.user) or _("Kasus ini tidak dapat dibatalkan."))
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

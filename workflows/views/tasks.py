@@ -1,12 +1,13 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from workflows.forms import StepForm
 from workflows.models import SopVersion
-from workflows.selectors import inbox_for, startable_versions
+from workflows.selectors import inbox_for, may_start, startable_versions
 from workflows.services import case_open
 from workflows.views.responses import record_rows, refuse, refused_action, title_field
 
@@ -23,11 +24,11 @@ def start_list(request):
 
 @login_required
 def start_case(request, version_id: int):
-    version = next((v for v in startable_versions(request.user) if v.pk == version_id), None)
-    if version is None:
-        if SopVersion.objects.filter(pk=version_id).exists():
-            return refuse(request, _("SOP ini tidak dapat Anda mulai: langkah pertamanya dikerjakan oleh peran lain."))
-        raise Http404
+    version = get_object_or_404(SopVersion.objects.select_related("sop__agency"), pk=version_id)
+    if version.pk != version.sop.latest_version.pk:
+        raise Http404  # cases start on the SOP's latest version only
+    if not may_start(version, request.user):
+        return refuse(request, _("SOP ini tidak dapat Anda mulai: langkah pertamanya dikerjakan oleh peran lain."))
     step = version.spec.first_step
     form = StepForm(request.POST or None, request.FILES or None, step=step, rows=record_rows(request))
     title_field(form)
@@ -41,8 +42,6 @@ def start_case(request, version_id: int):
         else:
             if outcome.response:
                 return outcome.response
-            from django.contrib import messages
-
             messages.success(request, _("Kasus \"%(title)s\" dimulai; langkah %(no)d selesai.") % {
                 "title": case.title, "no": step.no})
             return redirect("case_detail", case.pk)
