@@ -1,40 +1,63 @@
-"""Who may see a case: django-guardian object permissions that follow the case.
+"""Who may see a case, decided from current data on every request.
 
-View rights go to the case's own unit (its group) and to the people who may act on the
-current step; nobody else holds them. Called by the services after every transition.
+A person sees a case when they
+- hold a role in the case's own unit (its staff),
+- may act on its current step (they hold the lane's role now),
+- took part in it: started it or acted on it (any step, a return, a cancellation), which
+  keeps their links and Back button working for good, even after their role changes,
+- hold an explicit django-guardian grant on it (a named person given one case), or
+- audit it: a finished or cancelled case of an agency whose archive they audit.
+
+Nothing here is copied at transition time, so a role given or taken away counts on the
+next request.
 """
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
 
-from accounts.services import unit_group
-from workflows import engine
+from accounts.models import RoleAssignment
+from accounts.roles import NATIONAL_ROLES, Role
 
 VIEW_CASE = "workflows.view_case"
 
 
-def sync_case_viewers(case) -> None:
-    User = get_user_model()
-    assign_perm(VIEW_CASE, unit_group(case.unit), case)
-    step = case.current_step
-    wanted = set()
-    if step is not None:
-        wanted = set(engine.lane_holders(case, step.lane).values_list("user_id", flat=True))
-    current = set(
-        get_users_with_perms(case, only_with_perms_in=["view_case"], with_group_users=False).values_list("pk", flat=True)
-    )
-    if stale := current - wanted:
-        remove_perm(VIEW_CASE, User.objects.filter(pk__in=stale), case)
-    if new := wanted - current:
-        assign_perm(VIEW_CASE, User.objects.filter(pk__in=new), case)
+def lane_q(user, prefix: str = "") -> Q:
+    """Cases whose current step waits for a role ``user`` holds (in its agency, or nationally)."""
+    condition = Q(pk__in=[])
+    for role, agency_id in RoleAssignment.objects.filter(user=user, user__is_active=True).values_list(
+            "role", "unit__agency_id"):
+        if role in NATIONAL_ROLES:
+            condition |= Q(**{f"{prefix}current_role": role})
+        else:
+            condition |= Q(**{f"{prefix}current_role": role, f"{prefix}agency_id": agency_id})
+    return condition
+
+
+def participation_q(user) -> Q:
+    """Cases ``user`` takes part in: started, acted on, or must act on now."""
+    from workflows.models import CaseEvent
+
+    return Q(started_by=user) | Q(pk__in=CaseEvent.objects.filter(actor=user).values("case_id")) | lane_q(user)
+
+
+def visible_cases(user) -> QuerySet:
+    """Every case ``user`` may open, auditors' archive aside."""
+    from workflows.models import Case
+
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return Case.objects.none()
+    if user.is_superuser:  # the application administrator reads every case (never acts without a role)
+        return Case.objects.all()
+    granted = get_objects_for_user(user, VIEW_CASE, Case.objects.all(), use_groups=False, with_superuser=False,
+                                   accept_global_perms=False)
+    return Case.objects.filter(Q(unit_id__in=RoleAssignment.objects.filter(user=user).values("unit_id"))
+                               | participation_q(user) | Q(pk__in=granted.values("pk")))
 
 
 def audited_agencies(user) -> set[int] | None:
     """Agencies whose archive ``user`` audits: None for a national auditor (every agency)."""
-    from accounts.models import RoleAssignment
-    from accounts.roles import Role
-
     if not getattr(user, "is_authenticated", False):
         return set()
     agencies: set[int] = set()
@@ -54,13 +77,15 @@ def may_audit(user, case) -> bool:
     return agencies is None or case.agency_id in agencies
 
 
+def may_view(user, case) -> bool:
+    return visible_cases(user).filter(pk=case.pk).exists() or may_audit(user, case)
+
+
 def case_for_user(user, pk: int):
     """The case if ``user`` may see it; 404 otherwise, so other agencies' cases stay invisible."""
-    from django.http import Http404
-
     from workflows.models import Case
 
     case = Case.objects.select_related("sop_version__sop", "agency", "unit").filter(pk=pk).first()
-    if case is None or not (user.has_perm(VIEW_CASE, case) or may_audit(user, case)):
+    if case is None or not may_view(user, case):
         raise Http404
     return case

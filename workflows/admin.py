@@ -1,7 +1,10 @@
 """Admin: SOP versions and cases are read-only here; cases change only through the services."""
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
-from workflows.models import Attachment, Case, CaseEvent, CaseInput, Sop, SopVersion, StepRun
+from workflows.models import (Attachment, Case, CaseEvent, CaseInput, EmailAttempt, OutgoingEmail, Sop, SopVersion,
+                              StepRun)
+from workflows.outbox import retry_failed
 
 
 class ReadOnlyAdminMixin:
@@ -75,3 +78,34 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = ["sop_version", "agency", "unit", "title", "state", "current_role", "started_by", "started_at",
                        "closed_at", "cancel_reason"]
     inlines = [StepRunInline, CaseInputInline, AttachmentInline, CaseEventInline]
+
+
+class EmailAttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = EmailAttempt
+    fields = ["at", "ok", "error"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """Every email the application sends, with each attempt; failed ones can be sent again."""
+
+    list_display = ["to", "subject", "status", "attempts", "created_at", "sent_at", "last_error"]
+    list_filter = ["status"]
+    search_fields = ["to", "subject"]
+    readonly_fields = ["to", "recipient", "subject", "body", "case", "status", "attempts", "next_attempt_at",
+                       "last_error", "created_at", "sent_at"]
+    inlines = [EmailAttemptInline]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Kirim ulang email yang gagal"))
+    def send_again(self, request, queryset):
+        count = retry_failed(queryset)
+        self.message_user(request, _("%(count)d email diantrekan untuk dikirim ulang.") % {"count": count})

@@ -1,9 +1,6 @@
 """Maintenance announcements: forwarding them to the agency's Pokja, and reading them."""
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +34,7 @@ def confirmation_step(case):
 def forward_announcement(*, case, channel: str, by) -> int:
     """Record the forwarding to every Pokja member; by email, send it after commit."""
     from workflows.models import Dissemination
+    from workflows.outbox import queue_email
     from workflows.templatetags.tanggal import tanggal
 
     announcement = getattr(case, "announcement", None)
@@ -56,8 +54,9 @@ def forward_announcement(*, case, channel: str, by) -> int:
             "Mohon sesuaikan jadwal paket lelang bila diperlukan.\n\n%(sender)s\n%(unit)s\n"
         ) % {"text": announcement.text, "start": tanggal(announcement.starts_at, case.agency),
              "end": tanggal(announcement.ends_at, case.agency), "sender": by.full_name, "unit": case.unit.name}
-        messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [m.email]) for m in members if m.email]
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+        for member in members:
+            if member.email:
+                queue_email(to=member.email, recipient=member, case=case, subject=subject, body=body)
     return len(members)
 
 

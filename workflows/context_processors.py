@@ -1,4 +1,5 @@
 from workflows.archive import may_use_archive
+from workflows.models import OutgoingEmail
 
 
 def navigation(request):
@@ -7,5 +8,8 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     agencies = sorted({a.unit.agency.name for a in user.role_assignments.select_related("unit__agency")})
-    return {"unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
-            "user_agencies": agencies, "is_auditor": may_use_archive(user)}
+    context = {"unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
+               "user_agencies": agencies, "is_auditor": may_use_archive(user)}
+    if user.is_staff:  # the administrator sees mail that could not be delivered, wherever they are
+        context["failed_emails"] = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.FAILED).count()
+    return context

@@ -1,36 +1,51 @@
-"""Telling people that a step has become theirs: in the app and by email, after commit."""
+"""Telling people that a step has become theirs: in the app and by email.
+
+``notify_step_run`` runs after the action commits. It tells each pelaksana of a step
+activation once, whoever asks how often: the services ask for every activation, and an
+activation already closed again in the same transaction (the first step of a case opened
+and done in one go) tells nobody.
+"""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from workflows import engine
+from workflows.models import Notification, StepRun
+from workflows.outbox import queue_email
 from workflows.templatetags.tanggal import tanggal
 
 
-def notify_current_actors(case_id: int) -> int:
-    """Notify everyone who may act on the case's current step; returns how many people."""
-    from workflows.models import Case, Notification
+def case_url(case) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("case_detail", args=[case.pk])
 
-    case = Case.objects.select_related("sop_version__sop", "agency").get(pk=case_id)
-    step = case.current_step
-    if step is None:
+
+def notify_step_run(run_id: int) -> int:
+    """Notify everyone who may act on the waiting step ``run_id`` and has not been told yet;
+    returns how many people were told now."""
+    run = (StepRun.objects.select_related("case__sop_version__sop", "case__agency")
+           .filter(pk=run_id, completed_at__isnull=True).first())
+    if run is None:
         return 0
-    run = case.step_runs.filter(completed_at__isnull=True).first()
-    due = tanggal(run.due_at, case.agency) if run and run.due_at else _("tanpa batas waktu")
-    people = sorted({a.user for a in engine.lane_holders(case, step.lane)}, key=lambda u: u.pk)
-    message = _("%(sop)s — \"%(title)s\": langkah %(no)d (%(kegiatan)s) menunggu Anda.") % {
-        "sop": case.spec.name, "title": case.title, "no": step.no, "kegiatan": step.kegiatan}
-    Notification.objects.bulk_create([Notification(user=u, case=case, message=message[:500]) for u in people])
-    subject = _("[LPSE SOP] Tugas baru: %(title)s") % {"title": case.title}
-    body = _(
-        "Kasus \"%(title)s\" (%(sop)s) menunggu Anda.\n\n"
-        "Langkah %(no)d: %(kegiatan)s\nBatas waktu: %(due)s\n\n%(url)s\n"
-    ) % {"title": case.title, "sop": case.spec.name, "no": step.no, "kegiatan": step.kegiatan, "due": due,
-         "url": settings.SITE_URL.rstrip("/") + reverse("case_detail", args=[case.pk])}
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [u.email]) for u in people if u.email]
-    if messages:
-        send_mass_mail(messages, fail_silently=False)
+    case = run.case
+    step = case.spec.step(run.step_no)
+    told = set(Notification.objects.filter(step_run=run).values_list("user_id", flat=True))
+    people = sorted({a.user for a in engine.lane_holders(case, step.lane) if a.user_id not in told},
+                    key=lambda u: u.pk)
+    with transaction.atomic():
+        for person in people:
+            with translation.override(person.language or settings.LANGUAGE_CODE):
+                due = tanggal(run.due_at, case.agency) if run.due_at else _("tanpa batas waktu")
+                values = {"sop": case.spec.name, "title": case.title, "no": step.no, "kegiatan": step.kegiatan,
+                          "due": due, "url": case_url(case)}
+                message = _("%(sop)s — \"%(title)s\": langkah %(no)d (%(kegiatan)s) menunggu Anda.") % values
+                Notification.objects.create(user=person, case=case, step_run=run, message=message[:500])
+                if person.email:
+                    queue_email(to=person.email, recipient=person, case=case,
+                                subject=_("[LPSE SOP] Tugas baru: %(title)s") % values,
+                                body=_("Kasus \"%(title)s\" (%(sop)s) menunggu Anda.\n\n"
+                                       "Langkah %(no)d: %(kegiatan)s\nBatas waktu: %(due)s\n\n%(url)s\n") % values)
     return len(people)

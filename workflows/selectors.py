@@ -3,25 +3,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
-from accounts.models import RoleAssignment, User
-from accounts.roles import NATIONAL_ROLES
+from accounts.models import User
 from workflows import engine
+from workflows.access import lane_q, participation_q
 from workflows.kelengkapan import missing_items
 from workflows.models import Case, Sop, SopVersion, StepRun
 
 
 def open_runs_for(user: User) -> QuerySet[StepRun]:
     """The waiting steps of every case where ``user`` holds the current step's lane."""
-    condition = Q(pk__in=[])
-    for assignment in RoleAssignment.objects.filter(user=user).select_related("unit"):
-        if assignment.role in NATIONAL_ROLES:
-            condition |= Q(case__current_role=assignment.role)
-        else:
-            condition |= Q(case__current_role=assignment.role, case__agency_id=assignment.unit.agency_id)
-    return (StepRun.objects.filter(condition, completed_at__isnull=True)
+    return (StepRun.objects.filter(lane_q(user, prefix="case__"), completed_at__isnull=True)
             .select_related("case__agency", "case__sop_version__sop").distinct())
 
 
@@ -49,13 +43,27 @@ def inbox_for(user: User) -> Inbox:
     for run in open_runs_for(user):
         case = run.case
         local_today = timezone.localtime(now, case.agency.tzinfo).date()
-        due_today = bool(run.due_at and timezone.localtime(run.due_at, case.agency.tzinfo).date() == local_today)
-        tasks.append(Task(run=run, case=case, step=case.spec.step(run.step_no),
-                          overdue=bool(run.due_at and run.due_at < now), due_today=due_today))
+        overdue = bool(run.due_at and run.due_at < now)
+        # Each task counts once: an overdue step is "terlambat", not also "jatuh tempo hari ini".
+        due_today = bool(run.due_at and not overdue
+                         and timezone.localtime(run.due_at, case.agency.tzinfo).date() == local_today)
+        tasks.append(Task(run=run, case=case, step=case.spec.step(run.step_no), overdue=overdue,
+                          due_today=due_today))
     far = timezone.now().replace(year=9999)
     tasks.sort(key=lambda t: (t.run.due_at or far, t.run.activated_at))
     return Inbox(tasks=tasks, waiting=len(tasks), due_today=sum(t.due_today for t in tasks),
                  overdue=sum(t.overdue for t in tasks))
+
+
+def cases_of(user: User) -> QuerySet[Case]:
+    """The cases ``user`` takes part in, open ones first, newest first within each."""
+    return (Case.objects.filter(participation_q(user)).select_related("sop_version__sop", "agency")
+            .order_by(F("closed_at").desc(nulls_first=True), "-started_at", "-pk"))
+
+
+def waiting_for(user: User, cases) -> set[int]:
+    """Which of ``cases`` wait for ``user`` now."""
+    return set(Case.objects.filter(lane_q(user), pk__in=[c.pk for c in cases]).values_list("pk", flat=True))
 
 
 def may_start(version: SopVersion, user: User) -> bool:

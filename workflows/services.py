@@ -7,6 +7,7 @@ the case, and defers notifications to ``transaction.on_commit``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +18,6 @@ from django_fsm import has_transition_perm
 
 from accounts.models import Agency, RoleAssignment, Unit, User
 from workflows import engine, states
-from workflows.access import sync_case_viewers
 from workflows.exceptions import ActionRefused, StepNotCurrent
 from accounts.roles import Role
 from workflows.announcements import confirmation_step, pokja_of
@@ -25,14 +25,14 @@ from workflows.effects import effect_of
 from workflows.kelengkapan import CleanDocument, check_decision, clean_kelengkapan
 from workflows.models import Attachment, Case, CaseEvent, CaseInput, Dissemination, SopVersion, StepRun
 from workflows.models.announcements import Channel
-from workflows.notifications import notify_current_actors
+from workflows.notifications import notify_step_run
 
 
 @transaction.atomic
 def case_start(*, sop_version: SopVersion, title: str, by: User, agency: Agency | None = None, note: str = "") -> Case:
     """Open a case of ``sop_version``; its first step waits for the person who started it."""
     agency = agency or sop_version.sop.agency
-    title = (title or "").strip()
+    title = " ".join((title or "").split())  # one line: titles go into email subjects and lists
     if not title:
         raise ValidationError({"title": _("Judul kasus wajib diisi.")})
     unit = Unit.objects.filter(agency=agency, kind=sop_version.spec.unit).first()
@@ -211,7 +211,7 @@ OUTCOMES = {"complete": "complete", "decide_ya": "ya", "decide_tidak": "tidak", 
 def _record(case: Case, *, action: str, assignment: RoleAssignment, from_state: str, note: str,
             run: StepRun | None = None) -> None:
     """Save the moved case, close the finished step run, open the next, write history,
-    move view rights, and notify the next pelaksana once the transaction commits."""
+    and notify the next pelaksana once the transaction commits."""
     now = timezone.now()
     by = assignment.user
     step = case.current_step
@@ -227,13 +227,11 @@ def _record(case: Case, *, action: str, assignment: RoleAssignment, from_state: 
         run.outcome = OUTCOMES[action]
         run.note = note
         run.save()
-    if step is not None:
-        StepRun.objects.create(case=case, step_no=step.no, lane_role=step.lane, activated_at=now,
-                               due_at=step.waktu.due_from(now))
     CaseEvent.objects.create(case=case, at=now, actor=by, role=assignment.role, unit=assignment.unit,
                              acting=assignment.acting, action=action, from_state=from_state, to_state=case.state,
                              note=note)
-    sync_case_viewers(case)
     if step is not None:
-        case_id = case.pk
-        transaction.on_commit(lambda: notify_current_actors(case_id))
+        activated = StepRun.objects.create(case=case, step_no=step.no, lane_role=step.lane, activated_at=now,
+                                           due_at=step.waktu.due_from(now))
+        # After commit, and never able to fail the saved action (robust): a lost notice is logged.
+        transaction.on_commit(partial(notify_step_run, activated.pk), robust=True)

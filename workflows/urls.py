@@ -6,6 +6,7 @@ from workflows.views import archive
 
 urlpatterns = [
     path("tugas/", tasks.my_tasks, name="my_tasks"),
+    path("kasus/saya/", tasks.my_cases, name="my_cases"),
     path("kasus/mulai/", tasks.start_list, name="start_list"),
     path("kasus/mulai/<int:version_id>/", tasks.start_case, name="start_case"),
     path("kasus/<int:pk>/", cases.case_detail, name="case_detail"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("kasus/<int:pk>/konfirmasi/", cases.record_confirmation, name="record_confirmation"),
     path("kasus/<int:pk>/lampiran/<int:attachment_id>/", cases.attachment_download, name="attachment_download"),
     path("notifikasi/", notifications.notification_list, name="notifications"),
+    path("notifikasi/<int:pk>/", notifications.notification_open, name="notification_open"),
     path("notifikasi/dibaca/", notifications.notifications_read, name="notifications_read"),
     path("sop/", sops.sop_list, name="sop_list"),
     path("sop/<str:code>/", sops.sop_detail, name="sop_detail"),

@@ -1,11 +1,10 @@
-"""What a transition leaves behind: step runs, history, view rights, notifications."""
+"""What a transition leaves behind: step runs, history, notifications."""
 import datetime
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from guardian.shortcuts import get_users_with_perms
 
 from tests.workflows.driving import act, case_at, run_to_end, start
 from workflows import states
@@ -16,10 +15,6 @@ from workflows.services import case_cancel, case_complete_step, case_start
 pytestmark = pytest.mark.django_db
 
 T0 = datetime.datetime(2026, 11, 23, 2, 0, tzinfo=datetime.UTC)
-
-
-def viewers(case):
-    return {u.username for u in get_users_with_perms(case, only_with_perms_in=["view_case"], with_group_users=True)}
 
 
 def test_each_step_stores_activation_due_completion_actor_and_note(seed_sops, people):
@@ -61,27 +56,6 @@ def test_every_transition_appends_one_history_row(seed_sops, people):
         events[0].save()
     with pytest.raises(TypeError):
         CaseEvent.objects.filter(case=case).delete()
-
-
-def test_view_rights_follow_the_current_step_and_stay_with_the_unit(seed_sops, people):
-    case = start(seed_sops["PNG-UPDATE-SPSE"].latest_version)
-    lpse_staff = {"kepala.lpse.ponorogo", "admin.ppe.ponorogo", "admin.agency.ponorogo"}
-    assert viewers(case) == lpse_staff
-    case = act(act(case, "complete"), "complete")  # now waits for the Kepala UKPBJ
-    assert viewers(case) == lpse_staff | {"kepala.ukpbj.ponorogo"}
-    case = act(case, "complete")
-    assert viewers(case) == lpse_staff
-    assert not people["kepala.lpse.kaltim"].has_perm("workflows.view_case", case)
-    assert not people["pokja.ponorogo"].has_perm("workflows.view_case", case)
-    assert people["admin.agency.ponorogo"].has_perm("workflows.view_case", case)
-
-
-def test_pm_lkpp_sees_a_kaltim_case_only_while_it_waits_for_them(seed_sops, people):
-    case = act(start(seed_sops["KALTIM-REG-ADMIN-PPE"].latest_version), "complete")
-    assert people["pm.lkpp"].has_perm("workflows.view_case", case)
-    case = act(act(case, "tidak"), "complete")  # back with the Kepala LPSE
-    pm = type(people["pm.lkpp"]).objects.get(pk=people["pm.lkpp"].pk)  # fresh permission cache
-    assert not pm.has_perm("workflows.view_case", case)
 
 
 def test_the_next_pelaksana_is_emailed_after_commit(seed_sops, django_capture_on_commit_callbacks):

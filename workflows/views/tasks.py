@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from workflows.forms import StepForm
 from workflows.models import SopVersion
-from workflows.selectors import inbox_for, may_start, startable_versions
+from workflows.selectors import cases_of, inbox_for, may_start, startable_versions, waiting_for
 from workflows.services import case_open
 from workflows.views.responses import record_rows, refuse, refused_action, title_field
 
@@ -15,6 +16,12 @@ from workflows.views.responses import record_rows, refuse, refused_action, title
 @login_required
 def my_tasks(request):
     return render(request, "workflows/tasks.html", {"inbox": inbox_for(request.user)})
+
+
+@login_required
+def my_cases(request):
+    page = Paginator(cases_of(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "workflows/my_cases.html", {"page": page, "waiting": waiting_for(request.user, page)})
 
 
 @login_required
