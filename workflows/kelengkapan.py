@@ -43,6 +43,13 @@ class CleanDocument:
     sha256: str
 
 
+@dataclass(frozen=True)
+class KeptDocument:
+    """A document handed in on an earlier run of the step, kept for the redo unless replaced."""
+
+    attachment: Any  # workflows.models.Attachment of the same case
+
+
 def clean_kelengkapan(step: StepSpec, submitted: Mapping[str, Any] | None, tz: datetime.tzinfo) -> dict[str, Any]:
     """The step's inputs, cleaned. Missing required items and bad values are all reported."""
     submitted = submitted or {}
@@ -81,7 +88,7 @@ def _clean_into(spec: InputSpec, raw: Any, where: str, tz, cleaned: dict, errors
 
 def _clean_value(spec: InputSpec, raw: Any, where: str, tz, errors: dict) -> Any:
     if spec.type == "document":
-        return clean_document(raw, spec.label)
+        return raw if isinstance(raw, KeptDocument) else clean_document(raw, spec.label)
     if spec.type == "text":
         text = str(raw).strip()
         if len(text) > TEXT_MAX:

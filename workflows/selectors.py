@@ -92,6 +92,37 @@ def last_refusal(case: Case) -> dict | None:
     return {"run": run, "step": step, "missing": missing_items(step, values), "note": run.note}
 
 
+def last_return(case: Case) -> dict | None:
+    """The return that brought the current step back, while that step still waits: who, when, why."""
+    if case.is_closed:
+        return None
+    runs = list(case.step_runs.select_related("actor").order_by("-pk")[:2])
+    if len(runs) < 2 or runs[0].completed_at or runs[1].outcome != "kembali":
+        return None
+    back = runs[1]
+    return {"run": back, "step": case.spec.step(back.step_no), "by": back.actor, "at": back.completed_at,
+            "reason": back.note, "role": case.spec.lane_label(back.lane_role)}
+
+
+def previous_values(case: Case, step_no: int) -> dict:
+    """What the latest finished run of step ``step_no`` handed in (key -> stored value), to
+    prefill a redo of that step; empty the first time the step runs."""
+    run = case.step_runs.filter(step_no=step_no, completed_at__isnull=False).order_by("-pk").first()
+    return {item.key: item.value for item in run.inputs.all()} if run else {}
+
+
+def previous_handover(case: Case) -> dict | None:
+    """What the step before the current one handed in (kelengkapan, note, files): what a head
+    approves or returns, what a checker checks."""
+    story = case_story(case)
+    runs = [item | {"step": row["step"]} for row in story["rows"] for item in row["runs"]]
+    runs.sort(key=lambda item: item["run"].pk)
+    done = [item for item in runs if item["run"].completed_at]
+    if case.is_closed or not done or done[-1]["run"].outcome == "kembali":
+        return None  # nothing to approve; a return is shown by ``last_return``
+    return done[-1]
+
+
 def _display(spec, value, case, attachments) -> dict:
     """One kelengkapan value as the case page shows it."""
     from django.utils.dateparse import parse_datetime
@@ -128,17 +159,23 @@ def case_story(case: Case) -> dict:
         input_spec = next((i for i in step.inputs if i.key == item.key), None)
         if input_spec is not None:
             inputs_by_run.setdefault(item.step_run_id, []).append(_display(input_spec, item.value, case, attachments))
+    # A run whose work a head sent back is the run just before the head's "kembali" run.
+    returned_by = {runs[i - 1].pk: r for i, r in enumerate(runs) if r.outcome == "kembali" and i > 0}
     current = case.current_step
     rows = []
     for step in spec.steps:
-        step_runs = [{"run": r, "inputs": inputs_by_run.get(r.pk, [])} for r in runs if r.step_no == step.no]
+        step_runs = [{"run": r, "inputs": inputs_by_run.get(r.pk, []), "returned_by": returned_by.get(r.pk)}
+                     for r in runs if r.step_no == step.no]
+        finished = [r["run"] for r in step_runs if r["run"].completed_at]
         if current is not None and current.no == step.no:
             status = "current"
-        elif any(r["run"].completed_at for r in step_runs):
+        elif finished and (finished[-1].outcome == "kembali" or finished[-1].pk in returned_by):
+            status = "returned"  # its latest outcome is a return, not an approval
+        elif finished:
             status = "done"
         else:
             status = "pending"
-        rows.append({"step": step, "runs": step_runs, "status": status,
+        rows.append({"step": step, "runs": step_runs, "status": status, "lane_label": spec.lane_label(step.lane),
                      "lanes": [lane.role == step.lane for lane in spec.lanes]})
     return {
         "rows": rows, "lanes": spec.lanes, "attachments": list(attachments.values()),

@@ -22,7 +22,7 @@ from workflows.exceptions import ActionRefused, StepNotCurrent
 from accounts.roles import Role
 from workflows.announcements import confirmation_step, pokja_of
 from workflows.effects import effect_of
-from workflows.kelengkapan import CleanDocument, check_decision, clean_kelengkapan
+from workflows.kelengkapan import CleanDocument, KeptDocument, check_decision, clean_kelengkapan
 from workflows.models import Attachment, Case, CaseEvent, CaseInput, Dissemination, SopVersion, StepRun
 from workflows.models.announcements import Channel
 from workflows.notifications import notify_step_run
@@ -190,6 +190,11 @@ def _store_kelengkapan(case: Case, run: StepRun, cleaned: dict[str, Any], by: Us
 
 def _stored(case: Case, run: StepRun, key: str, label: str, value: Any, by: User) -> Any:
     """JSON for a cleaned value; documents become Attachment rows referenced by id."""
+    if isinstance(value, KeptDocument):
+        if value.attachment.case_id != case.pk:
+            raise ValidationError({key: _("Berkas itu bukan milik kasus ini.")})
+        return {"attachment": value.attachment.pk, "name": value.attachment.original_name,
+                "sha256": value.attachment.sha256}
     if isinstance(value, CleanDocument):
         attachment = Attachment(case=case, step_run=run, key=key, label=label, original_name=value.name,
                                 content_type=value.content_type, size=value.size, sha256=value.sha256, uploaded_by=by)

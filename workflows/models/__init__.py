@@ -4,6 +4,8 @@ from workflows.models.notifications import Notification
 from workflows.models.outbox import EmailAttempt, OutgoingEmail
 from workflows.models.records import CaseRecord, ExportJob
 from workflows.models.sops import Sop, SopVersion
+from workflows.models.uploads import StagedUpload
 
 __all__ = ["Announcement", "Attachment", "Case", "CaseEvent", "CaseInput", "CaseRecord", "Dissemination", "EmailAttempt",
-           "ExportJob", "Notification", "OutgoingEmail", "Sop", "SopVersion", "StepRun"]
+           "ExportJob", "Notification", "OutgoingEmail", "Sop", "SopVersion", "StagedUpload",
+           "StepRun"]

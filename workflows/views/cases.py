@@ -12,7 +12,7 @@ from workflows import engine
 from workflows.access import case_for_user
 from workflows.announcements import confirmation_step, pokja_of
 from workflows.forms import StepForm
-from workflows.selectors import case_story, last_refusal
+from workflows.selectors import case_story, last_refusal, last_return, previous_handover, previous_values
 from workflows.services import (case_cancel, case_complete_step, case_decide, case_record_confirmation,
                                 case_send_back)
 from workflows.views.responses import record_rows, refuse, refused_action
@@ -49,7 +49,7 @@ def case_detail(request, pk: int):
     return render(request, "workflows/case_detail.html", {
         "case": case, "story": case_story(case), "buttons": action_buttons(case, names),
         "may_cancel": "cancel" in names,
-        "refusal": last_refusal(case), "may_confirm": may_confirm,
+        "refusal": last_refusal(case), "returned": last_return(case), "may_confirm": may_confirm,
         "confirm_form": ConfirmationForm(case=case) if may_confirm else None,
     })
 
@@ -58,7 +58,7 @@ def case_detail(request, pk: int):
 def case_action(request, pk: int, step: int, slug: str):
     case = case_for_user(request.user, pk)
     transition = ACTIONS.get(slug)
-    if transition is None:
+    if transition is None or step not in {s.no for s in case.spec.steps}:
         raise Http404
     current = case.current_step
     if current is None or current.no != step:
@@ -70,10 +70,12 @@ def case_action(request, pk: int, step: int, slug: str):
                       or _("Tindakan ini tidak tersedia untuk Anda."))
     needs_reason = transition in ("decide_tidak", "send_back")
     run = case.step_runs.get(completed_at__isnull=True)
+    redo = {} if transition == "send_back" else previous_values(case, current.no)
     form = StepForm(request.POST or None, request.FILES or None,
                     step=None if transition == "send_back" else current, rows=record_rows(request),
                     note_required=needs_reason, late=transition != "send_back" and run.is_overdue,
-                    note_label=_("Alasan pengembalian") if transition == "send_back" else None)
+                    note_label=_("Alasan pengembalian") if transition == "send_back" else None,
+                    previous=redo, case=case, user=request.user)
     if request.method == "POST" and "add_row" not in request.POST and form.is_valid():
         note = form.cleaned_data["note"]
         try:
@@ -93,9 +95,13 @@ def case_action(request, pk: int, step: int, slug: str):
         else:
             if outcome.response:
                 return outcome.response
+            form.discard_staged()
             return _after_action(request, case)
+    if request.method == "POST":
+        form.stage_uploads()
     return render(request, "workflows/case_action.html", {
         "case": case, "step": current, "form": form, "transition": transition, "slug": slug,
+        "returned": last_return(case), "handover": previous_handover(case),
         "label": next(b["label"] for b in action_buttons(case, names) if b["name"] == transition),
     }, status=400 if form.errors else 200)
 

@@ -37,7 +37,8 @@ def start_case(request, version_id: int):
     if not may_start(version, request.user):
         return refuse(request, _("SOP ini tidak dapat Anda mulai: langkah pertamanya dikerjakan oleh peran lain."))
     step = version.spec.first_step
-    form = StepForm(request.POST or None, request.FILES or None, step=step, rows=record_rows(request))
+    form = StepForm(request.POST or None, request.FILES or None, step=step, rows=record_rows(request),
+                    user=request.user)
     title_field(form)
     if request.method == "POST" and "add_row" not in request.POST and form.is_valid():
         try:
@@ -49,9 +50,12 @@ def start_case(request, version_id: int):
         else:
             if outcome.response:
                 return outcome.response
+            form.discard_staged()
             messages.success(request, _("Kasus \"%(title)s\" dimulai; langkah %(no)d selesai.") % {
                 "title": case.title, "no": step.no})
             return redirect("case_detail", case.pk)
+    if request.method == "POST":
+        form.stage_uploads()
     status = 400 if form.errors else 200
     return render(request, "workflows/start_case.html", {"version": version, "step": step, "form": form},
                   status=status)
