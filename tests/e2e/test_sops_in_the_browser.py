@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from tests.conftest import SEED_CODES
 from tests.workflows.driving import PDF, VALID_NIP, actor, starter
-from workflows.models import Case
+from workflows import engine
+from workflows.models import Case, Notification, OutgoingEmail
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,6 +49,18 @@ def fill_step(page, step, tmp_path, agency, skip=()):
                 fill_input(page, f"{spec.key}-1-{sub.key}", sub, tmp_path, agency, order)
         else:
             fill_input(page, spec.key, spec, tmp_path, agency, order)
+
+
+def assert_one_notification_per_activated_step(case):
+    """Every step that became somebody's told each of its pelaksana once, in the app and by
+    email; the first step, opened and done by its starter in one go, told nobody."""
+    expected = []
+    for run in case.step_runs.order_by("pk")[1:]:
+        expected += [(run.pk, a.user_id) for a in engine.lane_holders(case, run.lane_role)]
+    told = sorted(Notification.objects.filter(case=case).values_list("step_run_id", "user_id"))
+    assert told == sorted(expected)
+    assert OutgoingEmail.objects.filter(case=case, recipient__isnull=False).exclude(
+        subject__startswith="[LPSE] Pemeliharaan").count() == len(expected)
 
 
 def start_case(b, version, title, tmp_path):
@@ -104,6 +117,7 @@ def test_a_ponorogo_sop_is_clicked_from_start_to_end(code, seed_sops, browser_fo
     while case.current_step is not None:
         case = do_step(b, case, tmp_path)
     assert case.state == "done"
+    assert_one_notification_per_activated_step(case)
     b.login(starter(version).username)  # the case's own unit keeps seeing it
     b.go(f"/kasus/{case.pk}/", "kasus selesai", check=True)
     assert "Selesai" in b.page.inner_text(".status-line")
@@ -125,6 +139,10 @@ def test_registrasi_admin_ppe_goes_round_tidak_lengkap_twice(seed_sops, browser_
     while case.current_step is not None:
         case = do_step(b, case, tmp_path)
     assert list(case.step_runs.values_list("outcome", flat=True)).count("tidak") == 2
+    assert_one_notification_per_activated_step(case)
+    b.login("pm.lkpp")  # PM LKPP keeps seeing the registration they checked
+    b.go(f"/kasus/{case.pk}/", "pm lkpp melihat kasus selesai")
+    assert "Selesai" in b.page.inner_text(".status-line")
 
 
 def test_pengumuman_pemeliharaan_refuses_a_late_start_then_publishes(seed_sops, people, browser_for, tmp_path):
@@ -145,6 +163,7 @@ def test_pengumuman_pemeliharaan_refuses_a_late_start_then_publishes(seed_sops, 
     case = submit(b, case)
     while case.current_step is not None:
         case = do_step(b, case, tmp_path)
+    assert_one_notification_per_activated_step(case)
     b.page.context.clear_cookies()
     b.go("/pengumuman/", "pengumuman publik")
     assert "SPSE KKP tidak dapat diakses" in b.page.inner_text("main")
@@ -162,6 +181,13 @@ def test_a_head_approves_a_disposisi_on_a_phone(seed_sops, browser_for, tmp_path
     b.login("kepala.lpse.ponorogo")
     b.go(f"/kasus/{case.pk}/", "kasus di ponsel")
     assert b.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # Each step is a card: who acted, when, and the documents are on screen, not in a side-scroll.
+    done = b.page.locator("tr.step-done .step-runs")
+    box = done.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert "Dimas Arya Saputra" in done.inner_text() and "surat_pemberitahuan.pdf" in done.inner_text()
+    height = b.page.evaluate("document.documentElement.scrollHeight")
+    assert height < 3000, height  # 5,653 px when the steps were a side-scrolling table
     button = b.page.locator("main a[role=button]:has-text('Selesaikan langkah 2')")
     box = button.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
@@ -172,3 +198,55 @@ def test_a_head_approves_a_disposisi_on_a_phone(seed_sops, browser_for, tmp_path
     submit(b, case)
     assert case.current_step.no == 3
     b.go("/notifikasi/", "notifikasi")
+
+
+def test_a_returned_disposisi_comes_back_with_its_reason_and_its_files(seed_sops, browser_for, tmp_path):
+    b = browser_for("dikembalikan")
+    version = seed_sops["PNG-UPDATE-SPSE"].latest_version
+    case = start_case(b, version, "Update yang dikembalikan", tmp_path)
+    open_action(b, case, "Kembalikan ke langkah sebelumnya")
+    assert "surat_pemberitahuan.pdf" in b.page.inner_text(".handover")  # the head sees what they return
+    b.page.fill("[name=note]", "Lampirkan jadwal pemutakhiran")
+    case = submit(b, case)
+    assert case.current_step.no == 1
+    b.login("admin.ppe.ponorogo")
+    b.go("/notifikasi/", "notifikasi pengembalian")
+    b.page.click("ul.notifications a >> nth=0")
+    b.page.wait_for_url(re.compile(rf".*/kasus/{case.pk}/$"))
+    b.shot("kasus dikembalikan")
+    b.axe("kasus dikembalikan")
+    callout = b.page.inner_text(".callout.returned")
+    assert "Lampirkan jadwal pemutakhiran" in callout and "Sri Wahyuni" in callout
+    assert "dikembalikan" in b.page.inner_text("tr.step-returned")
+    b.page.click("main a[role=button]:has-text('Selesaikan langkah 1')")
+    assert b.page.input_value("[name=laporan]").startswith("Contoh")  # prefilled from the first run
+    assert "surat_pemberitahuan.pdf" in b.page.inner_text(".kept-file")
+    b.shot("formulir ulang terisi")
+    b.axe("formulir ulang terisi")
+    b.page.fill("[name=laporan]", "Laporan dengan jadwal pemutakhiran")
+    case = submit(b, case)  # no file chosen again
+    assert case.current_step.no == 2
+    assert case.attachments.count() == 1
+
+
+def test_tambah_baris_keeps_the_files_of_earlier_rows(seed_sops, browser_for, tmp_path):
+    b = browser_for("tambah-baris")
+    version = seed_sops["PNG-AKUN-POKJA"].latest_version
+    b.login(starter(version).username)
+    b.go(f"/kasus/mulai/{version.pk}/", "formulir akun pokja")
+    b.page.fill("[name=title]", "Akun Pokja dua orang")
+    fill_step(b.page, version.spec.first_step, tmp_path, version.sop.agency)
+    b.page.click("button[name=add_row]")
+    b.page.wait_for_selector("[name='data_pokja-2-nama']")
+    assert b.page.input_value("[name='data_pokja-1-nama']").startswith("Contoh")
+    assert b.page.locator("#records-data_pokja .kept-file").count() == 2  # row 1's two copies stay chosen
+    spec = next(i for i in version.spec.first_step.inputs if i.type == "records")
+    for sub in spec.fields:
+        fill_input(b.page, f"data_pokja-2-{sub.key}", sub, tmp_path, version.sop.agency, 0)
+    b.shot("dua baris pokja")
+    b.axe("dua baris pokja")
+    b.page.click(SUBMIT)
+    b.page.wait_for_url(re.compile(r".*/kasus/\d+/$"))
+    case = Case.objects.get(title="Akun Pokja dua orang")
+    assert len(case.inputs.get(key="data_pokja").value) == 2
+    assert case.attachments.count() == 5
