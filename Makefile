@@ -24,7 +24,7 @@ setup: check-system
 	$(PY) manage.py load_demo
 	$(PY) manage.py import_sop fixtures/sops/*.yaml
 
-# Serves the app and, beside it, the background worker (ZIP exports of the archive).
+# Serves the app and, beside it, the background worker (email, ZIP exports of the archive).
 run: setup
 	@echo "Aplikasi berjalan di http://$(HOST)/ (berhenti: Ctrl+C)"
 	@$(PY) manage.py db_worker --no-reload >worker.log 2>&1 & worker=$$!; \

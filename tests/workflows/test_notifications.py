@@ -174,3 +174,23 @@ def test_a_title_typed_with_line_breaks_cannot_break_the_email_or_later_actions(
         response = client.post(action_url(case, "complete"), form_data(case.current_step, case.agency))
     assert response.status_code == 302
     assert OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() == 2
+
+
+def test_a_notification_for_a_step_a_colleague_took_says_so_instead_of_a_404(seed_sops, people, client,
+                                                                              django_capture_on_commit_callbacks):
+    from accounts.models import Unit, User
+    from accounts.services import role_assign
+
+    colleague = User.objects.create_user("pm2.lkpp", email="pm2@lkpp.go.id", full_name="Rina Lestari")
+    role_assign(user=colleague, role="pm_lkpp", unit=Unit.objects.get(agency__is_national=True, kind="direktorat"))
+    case = start(seed_sops["KALTIM-REG-ADMIN-PPE"].latest_version)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = act(case, "complete")  # both PMs are told
+    case = act(case, "ya", by=people["pm.lkpp"])
+    while case.current_step is not None:  # the rest of the PM's lane is done by the first PM
+        case = act(case, "complete", by=people["pm.lkpp"] if case.current_step.lane == "pm_lkpp" else None)
+    notification = Notification.objects.get(user=colleague)
+    client.force_login(colleague)
+    response = client.get(reverse("notification_open", args=[notification.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("notifications")
+    assert "sudah dikerjakan orang lain" in response.content.decode()
