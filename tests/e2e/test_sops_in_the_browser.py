@@ -121,6 +121,9 @@ def test_a_ponorogo_sop_is_clicked_from_start_to_end(code, seed_sops, browser_fo
     b.login(starter(version).username)  # the case's own unit keeps seeing it
     b.go(f"/kasus/{case.pk}/", "kasus selesai", check=True)
     assert "Selesai" in b.page.inner_text(".status-line")
+    b.go(f"/sop/{code}/", "halaman sop")
+    b.go("/kasus/saya/", "kasus saya")
+    assert case.title in b.page.inner_text("main")
 
 
 def test_registrasi_admin_ppe_goes_round_tidak_lengkap_twice(seed_sops, browser_for, tmp_path):
