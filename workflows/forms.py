@@ -162,9 +162,10 @@ class StepForm(forms.Form):
         """Find what each token names, keeping only files this person may use here."""
         from workflows.models import Attachment, StagedUpload
 
-        tokens = {name: token for name in self.document_names if (token := self._token_of(name))}
-        attachment_ids = [int(t[1:]) for t in tokens.values() if t[:1] == "a" and t[1:].isdigit()]
-        staged_ids = [int(t[1:]) for t in tokens.values() if t[:1] == "s" and t[1:].isdigit()]
+        tokens = {name: token for name in self.document_names
+                  if (token := self._token_of(name)) and token[1:].isascii() and token[1:].isdigit() and len(token) <= 19}
+        attachment_ids = [int(t[1:]) for t in tokens.values() if t[0] == "a"]
+        staged_ids = [int(t[1:]) for t in tokens.values() if t[0] == "s"]
         found: dict[str, Any] = {}
         if attachment_ids and self.case is not None:
             found |= {f"a{a.pk}": a for a in Attachment.objects.filter(case=self.case, pk__in=attachment_ids)}
