@@ -162,8 +162,7 @@ class StepForm(forms.Form):
         """Find what each token names, keeping only files this person may use here."""
         from workflows.models import Attachment, StagedUpload
 
-        tokens = {name: token for name in self.document_names
-                  if (token := self._token_of(name)) and token[1:].isascii() and token[1:].isdigit() and len(token) <= 19}
+        tokens = {name: token for name in self.document_names if _well_formed(self._token_of(name))}
         attachment_ids = [int(t[1:]) for t in tokens.values() if t[0] == "a"]
         staged_ids = [int(t[1:]) for t in tokens.values() if t[0] == "s"]
         found: dict[str, Any] = {}
@@ -261,6 +260,11 @@ class StepForm(forms.Form):
                 row, sub = rest.split("].", 1)
                 name = _RECORD % (base, int(row), sub)
             self.add_error(name if name in self.fields else None, errors)
+
+
+def _well_formed(token: str | None) -> bool:
+    """"a123" or "s123" with an id that fits a database integer."""
+    return bool(token) and token[:1] in ("a", "s") and token[1:].isascii() and token[1:].isdigit() and len(token) <= 19
 
 
 def _same_input(attachment_key: str, field_name: str) -> bool:
