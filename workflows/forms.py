@@ -162,7 +162,7 @@ class StepForm(forms.Form):
         """Find what each token names, keeping only files this person may use here."""
         from workflows.models import Attachment, StagedUpload
 
-        tokens = {name: token for name in self.document_names if _well_formed(self._token_of(name))}
+        tokens = {name: token for name in self.document_names if _well_formed(token := self._token_of(name))}
         attachment_ids = [int(t[1:]) for t in tokens.values() if t[0] == "a"]
         staged_ids = [int(t[1:]) for t in tokens.values() if t[0] == "s"]
         found: dict[str, Any] = {}
