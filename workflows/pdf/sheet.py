@@ -179,7 +179,7 @@ def sheet_context(version: SopVersion) -> dict[str, Any]:
     spec = version.spec
     agency = version.sop.agency
     sheet = spec.sheet
-    unit = Unit.objects.filter(agency=agency, kind=spec.unit).first()
+    unit = Unit.objects.filter(agency=agency, kind=spec.sheet_unit).first()
     paper = paper_for(agency)
     columns = column_widths(len(spec.lanes), paper.content_width_mm - RULE_MM)
     efektif = [t for t in (sheet.get("tanggal_efektif", ""), sheet.get("tanggal_pengesahan", "")) if t.strip()]
