@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +34,7 @@ SHEET_LIST_KEYS = (
     "kop", "dasar_hukum", "kualifikasi_pelaksana", "keterkaitan", "peralatan_perlengkapan",
     "peringatan", "pencatatan_pendataan", "definisi",
 )
-SHEET_KEYS = frozenset(SHEET_TEXT_KEYS + SHEET_LIST_KEYS + ("disahkan_oleh", "lampiran"))
+SHEET_KEYS = frozenset(SHEET_TEXT_KEYS + SHEET_LIST_KEYS + ("disahkan_oleh", "lampiran", "unit"))
 TOP_KEYS = frozenset({"format", "code", "agency", "unit", "sheet", "lanes", "steps", "tafsiran"})
 STEP_KEYS = frozenset({
     "no", "kegiatan", "lane", "kind", "kelengkapan", "waktu", "output", "keterangan", "next",
@@ -157,6 +158,11 @@ class SopSpec:
         return self.sheet.get("nama", "")
 
     @property
+    def sheet_unit(self) -> str:
+        """Kind of the unit that issues the sheet (its letterhead); by default the one running the cases."""
+        return self.sheet.get("unit") or self.unit
+
+    @property
     def first_step(self) -> StepSpec:
         return self.steps[0]
 
@@ -224,10 +230,7 @@ class _Reader:
         if code and not _CODE.match(code):
             self.fail(_("kode hanya boleh huruf kapital, angka dan tanda '-' (mis. PNG-UPDATE-SPSE)."), field="code")
         agency = self._text(data, "agency", required=True)
-        unit = self._text(data, "unit", required=True)
-        if unit and unit not in CASE_UNIT_KINDS:
-            self.fail(_("unit '%(unit)s' tidak dikenal; pilih salah satu: %(choices)s.")
-                      % {"unit": unit, "choices": ", ".join(CASE_UNIT_KINDS)}, field="unit")
+        unit = self._unit_kind(data, "unit", CASE_UNIT_KINDS, required=True)
         sheet = self._sheet(data.get("sheet"))
         lanes = self._lanes(data.get("lanes"))
         steps = self._steps(data.get("steps"), {lane.role for lane in lanes})
@@ -258,6 +261,14 @@ class _Reader:
             self.fail(_("wajib diisi."), step, f"{prefix}{key}")
         return value
 
+    def _unit_kind(self, data: dict, key: str, choices: Sequence[str], *, required: bool = False,
+                   prefix: str = "") -> str:
+        value = self._text(data, key, required=required, prefix=prefix)
+        if value and value not in choices:
+            self.fail(_("unit '%(unit)s' tidak dikenal; pilih salah satu: %(choices)s.")
+                      % {"unit": value, "choices": ", ".join(choices)}, field=f"{prefix}{key}")
+        return value
+
     def _sheet(self, sheet: Any) -> dict:
         if not isinstance(sheet, dict):
             self.fail(_("wajib diisi dengan kepala SOP (nomor, nama, tanggal, disahkan oleh, ...)."), field="sheet")
@@ -272,6 +283,7 @@ class _Reader:
                 self.fail(_("harus berupa daftar teks."), field=f"sheet.{key}")
                 value = []
             out[key] = value
+        out["unit"] = self._unit_kind(sheet, "unit", UnitKind.values, prefix="sheet.")
         signer = sheet.get("disahkan_oleh") or {}
         if not isinstance(signer, dict):
             self.fail(_("harus berisi jabatan, nama dan nip."), field="sheet.disahkan_oleh")

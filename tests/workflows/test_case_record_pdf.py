@@ -2,7 +2,7 @@
 import datetime
 import hashlib
 import subprocess
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
 import time_machine
@@ -12,6 +12,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from tests.workflows.driving import act, run_to_end, start
+from tests.workflows.printed import lines_of, page_faults
 from tests.workflows.test_pdf_fetcher import _payloads, canary  # noqa: F401 - fixture
 from tests.workflows.test_sop_sheet_pdf import _pdftoppm, squash
 from workflows.models import CaseRecord
@@ -123,3 +124,52 @@ def test_markup_in_notes_prints_as_text_and_fetches_nothing(seed_sops, people, c
     pdf, _record = render_case_record(case, by=people["admin.ppe.ponorogo"])
     assert canary.requests == []
     assert squash("/etc/passwd") in text_of(pdf) and squash("169.254.169.254") in text_of(pdf)
+
+
+def test_no_text_crosses_the_side_margins_or_is_under_7_pt(finished_registrasi, people):
+    pdf, _record = render_case_record(finished_registrasi, by=people["auditor.bpk"])
+
+    assert page_faults(pdf, left_mm=12, right_mm=12) == []  # case_record.css: @page margin
+
+
+def test_nips_times_and_hashes_do_not_break_across_lines(finished_registrasi, people):
+    case = finished_registrasi
+    pdf, _record = render_case_record(case, by=people["auditor.bpk"])
+
+    nip = lines_of(pdf, "19800605 200604 1 011")  # Kepala LPSE Kaltim, in the pelaksana column
+    assert nip and all(len(tops) == 1 for tops in nip), nip
+    time = lines_of(pdf, "23-11-2026 09.25")  # the late decision's "selesai"
+    assert time and all(len(tops) == 1 for tops in time), time
+    hashes = [case.sop_version.source_sha256, *(a.sha256 for a in case.attachments.all())]
+    for sha256 in hashes:
+        printed = lines_of(pdf, sha256)
+        assert printed and all(len(tops) <= 2 for tops in printed), (sha256, printed)
+
+
+def test_the_pelaksana_is_named_with_the_lane_label_of_the_sheet(seed_sops, people):
+    # KKP's sheet heads the Helpdesk LPSE lane "helpdesk".
+    case = run_to_end(start(seed_sops["KKP-PENGUMUMAN-PEMELIHARAAN"].latest_version, "Pemeliharaan SPSE"))
+    pdf, _record = render_case_record(case, by=people["auditor.bpk"])
+    steps_table = text_of(pdf).split(squash("Pelaksanaan langkah"))[1].split("Lampiran")[0]
+
+    assert squash("helpdesk, LPSE Kementerian Kelautan dan Perikanan") in steps_table
+    assert squash("Helpdesk LPSE, LPSE Kementerian Kelautan dan Perikanan") not in steps_table
+
+
+def test_render_case_puts_the_given_site_url_in_the_qr_and_footer(finished_registrasi, tmp_path):
+    out, err = tmp_path / "rekaman.pdf", StringIO()
+    call_command("render_case", finished_registrasi.pk, out=str(out), site_url="https://lpse.kaltimprov.go.id/",
+                 stdout=StringIO(), stderr=err)
+
+    record = CaseRecord.objects.get()
+    assert squash("https://lpse.kaltimprov.go.id" + reverse("verify_record", args=[record.code])) in text_of(out.read_bytes())
+    assert err.getvalue() == ""
+
+
+def test_render_case_warns_when_the_qr_would_point_at_the_default_address(finished_registrasi, tmp_path, settings):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    err = StringIO()
+    call_command("render_case", finished_registrasi.pk, out=str(tmp_path / "r.pdf"), stdout=StringIO(), stderr=err)
+
+    assert "http://127.0.0.1:8000" in err.getvalue() and "--site-url" in err.getvalue()
+    assert "SITE_URL" in err.getvalue()

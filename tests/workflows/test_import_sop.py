@@ -90,6 +90,7 @@ def test_check_mode_stores_nothing(tmp_path, people):
     ("requires: [berkas]", "requires: [ktp]", "langkah 2, kolom 'requires': 'ktp' tidak diserahkan"),
     ("lanes:", "lanes: [", "YAML tidak valid (baris"),
     ("unit: lpse", "unit: lpse\nwarna: merah", "kolom 'warna': kunci tidak dikenal"),
+    ('nama: "SOP UJI"', 'nama: "SOP UJI"\n  unit: bagian_umum', "kolom 'sheet.unit': unit 'bagian_umum' tidak dikenal"),
 ])
 def test_a_bad_file_is_refused_with_file_step_and_field(tmp_path, people, old, new, expected):
     assert old in GOOD

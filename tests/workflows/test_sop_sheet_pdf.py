@@ -15,8 +15,9 @@ from django.test import RequestFactory
 from PIL import Image
 from pypdf import PdfReader
 
-from accounts.models import Agency
+from accounts.models import Agency, Unit
 from tests.conftest import SEED_CODES
+from tests.workflows.printed import page_faults
 from workflows.definitions import END
 from workflows.pdf import sheet as sheet_module
 from workflows.pdf.render import layout
@@ -277,11 +278,49 @@ def test_a_long_table_continues_on_the_next_page_through_off_page_connectors(peo
     assert len(PdfReader(BytesIO(pdf)).pages) == 1 + len(built.chunks)
 
 
-def test_paginate_fills_pages_without_splitting_rows():
+def test_paginate_uses_as_few_pages_as_fit_and_balances_the_rows_over_them():
+    # Greedy filling would give 2, 3, 1, 1 rows: a 30 px row alone on the third page.
     chunks = paginate([30, 30, 30, 30, 30, 30, 90], header_height=20, first_room=100, room=120)
 
-    assert chunks == [range(0, 2), range(2, 5), range(5, 6), range(6, 7)]
+    assert chunks == [range(0, 2), range(2, 4), range(4, 6), range(6, 7)]
     assert paginate([500], header_height=20, first_room=100, room=120) == [range(0, 1)]
+    # Seven rows over two pages: four and three, not six and one.
+    assert paginate([30] * 7, header_height=20, first_room=200, room=200) == [range(0, 4), range(4, 7)]
+
+
+def test_paginate_keeps_a_row_that_fits_exactly_with_the_page_before():
+    assert paginate([30, 30, 40], header_height=20, first_room=120, room=120) == [range(0, 3)]
+
+
+def test_kaltims_table_fits_on_one_page_instead_of_leaving_step_8_alone(seed_sops):
+    pages = pdf_pages(render_sop_sheet(seed_sops["KALTIM-REG-ADMIN-PPE"].latest_version))
+
+    assert len(pages) == 2
+    table = squash(pages[1])
+    steps = seed_sops["KALTIM-REG-ADMIN-PPE"].latest_version.spec.steps
+    assert [step.no for step in steps if squash(step.kegiatan) not in table] == []
+
+
+@pytest.mark.parametrize("paper", ["A4", "F4"])
+@pytest.mark.parametrize("code", SEED_CODES)
+def test_nothing_crosses_the_side_margins_and_no_text_is_under_7_pt(seed_sops, code, paper):
+    Agency.objects.filter(pk=seed_sops[code].agency_id).update(paper_size=paper)
+    pdf = render_sop_sheet(find_sop_version(code))
+
+    assert page_faults(pdf, left_mm=sheet_module.MARGIN_MM["left"], right_mm=sheet_module.MARGIN_MM["right"]) == []
+
+
+@pytest.mark.parametrize("code", SEED_CODES)
+def test_the_identity_cell_names_the_unit_of_the_letterhead(seed_sops, code):
+    version = seed_sops[code].latest_version
+    first_page = squash(pdf_pages(render_sop_sheet(version))[0])
+    printed = [unit for unit in Unit.objects.filter(agency=version.sop.agency) if squash(unit.name) in first_page]
+
+    assert len(printed) == 1, [unit.name for unit in printed]
+    # The unit named in the identity cell is the one whose letterhead tops the sheet:
+    # "Bagian Pengadaan ..." under "BAGIAN PENGADAAN BARANG DAN JASA", not the LPSE.
+    leading_words = " ".join(printed[0].name.upper().split()[:2])
+    assert any(line.upper().startswith(leading_words) for line in version.spec.sheet["kop"])
 
 
 def _mediaboxes_mm(pdf: bytes) -> set[tuple[float, float]]:

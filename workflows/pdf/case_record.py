@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import segno
 from django.conf import settings
@@ -25,8 +26,17 @@ PDF_VARIANT = "pdf/a-3b"
 PAPER_MM = {PaperSize.A4: (210, 297), PaperSize.F4: (215, 330)}
 
 
-def verification_url(code: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("verify_record", args=[code])
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0"})
+
+
+def verification_url(code: str, site_url: str | None = None) -> str:
+    """Where the printed QR leads: ``site_url`` (default settings.SITE_URL, set by the deploy)."""
+    return (site_url or settings.SITE_URL).rstrip("/") + reverse("verify_record", args=[code])
+
+
+def is_local_url(url: str) -> bool:
+    """True when ``url`` names this machine: a QR leading there is useless on paper."""
+    return (urlsplit(url).hostname or "") in LOCAL_HOSTS
 
 
 def _qr_svg(url: str) -> SafeString:
@@ -40,23 +50,26 @@ def _page_css(case: Case) -> SafeString:
     return mark_safe(f"@page {{ size: {width}mm {height}mm; }}")
 
 
-def record_context(case: Case, record: CaseRecord, by) -> dict:
+def record_context(case: Case, record: CaseRecord, by, site_url: str | None = None) -> dict:
     story = case_story(case)
-    steps = [{"step": row["step"], **item} for row in story["rows"] for item in row["runs"]]
+    # The pelaksana is named as the sheet's lane header names it, not by the role's name.
+    steps = [{"step": row["step"], "lane_label": case.spec.lane_label(item["run"].lane_role), **item}
+             for row in story["rows"] for item in row["runs"]]
     steps.sort(key=lambda item: item["run"].pk)
+    verify_url = verification_url(record.code, site_url)
     return {
         "case": case, "story": story, "steps": steps, "record": record, "by": by,
-        "generated_at": timezone.now(), "verify_url": verification_url(record.code),
-        "qr": _qr_svg(verification_url(record.code)), "page_css": _page_css(case),
+        "generated_at": timezone.now(), "verify_url": verify_url,
+        "qr": _qr_svg(verify_url), "page_css": _page_css(case),
         "role_labels": dict(Role.choices), "source_sha256": case.sop_version.source_sha256,
     }
 
 
 @transaction.atomic
-def render_case_record(case: Case, *, by) -> tuple[bytes, CaseRecord]:
+def render_case_record(case: Case, *, by, site_url: str | None = None) -> tuple[bytes, CaseRecord]:
     """Render and register one record; its code and SHA-256 let anyone verify the printout."""
     record = CaseRecord.objects.create(case=case, generated_by=by)
-    html = render_to_string("pdf/case_record.html", record_context(case, record, by))
+    html = render_to_string("pdf/case_record.html", record_context(case, record, by, site_url))
     pdf = render_pdf(html, pdf_variant=PDF_VARIANT)
     record.sha256 = hashlib.sha256(pdf).hexdigest()
     record.size = len(pdf)
@@ -68,7 +81,7 @@ def record_filename(case: Case) -> str:
     return f"rekaman-kasus-{case.pk}-{slugify(case.title)[:50] or 'kasus'}.pdf"
 
 
-def write_case_record(case: Case, out: Path, *, by=None) -> CaseRecord:
-    pdf, record = render_case_record(case, by=by)
+def write_case_record(case: Case, out: Path, *, by=None, site_url: str | None = None) -> CaseRecord:
+    pdf, record = render_case_record(case, by=by, site_url=site_url)
     out.write_bytes(pdf)
     return record

@@ -39,9 +39,12 @@ MM = 96 / 25.4  # CSS px per millimetre
 PAPER_MM = {PaperSize.A4: (297.0, 210.0), PaperSize.F4: (330.0, 215.0)}
 MARGIN_MM = {"top": 10.0, "right": 10.0, "bottom": 13.0, "left": 10.0}
 ROW_MIN_MM = 19.0  # room for a diamond plus an off-page connector above or below it
-PAGE_SAFETY_MM = 3.0  # slack kept free on every table page against rounding
+PAGE_SLACK_PX = 0.5  # kept free on every table page against rounding; the heights are measured
 MEASURE_PAGE_MM_PER_ROW = 400.0  # the measuring page is tall enough for any row to fit on it
 MAX_LOGO_BYTES = 2 * 1024 * 1024
+# The cell rules of sop_sheet.css (td, th border). With collapsed borders the table's outer
+# rule is drawn beyond the sum of the column widths, so the columns leave room for it.
+RULE_MM = 0.25
 
 Point = tuple[float, float]
 
@@ -176,9 +179,9 @@ def sheet_context(version: SopVersion) -> dict[str, Any]:
     spec = version.spec
     agency = version.sop.agency
     sheet = spec.sheet
-    unit = Unit.objects.filter(agency=agency, kind=spec.unit).first()
+    unit = Unit.objects.filter(agency=agency, kind=spec.sheet_unit).first()
     paper = paper_for(agency)
-    columns = column_widths(len(spec.lanes), paper.content_width_mm)
+    columns = column_widths(len(spec.lanes), paper.content_width_mm - RULE_MM)
     efektif = [t for t in (sheet.get("tanggal_efektif", ""), sheet.get("tanggal_pengesahan", "")) if t.strip()]
     return {
         "spec": spec, "sheet": sheet, "version": version, "agency": agency,
@@ -213,6 +216,7 @@ class TableGeometry:
     header_height: float  # top of the chunk to the top of the first row
     row_heights: tuple[float, ...]
     title_height: float  # the table title above the first chunk, margins included
+    closing_height: float  # below the last row: the half of the table's bottom rule outside it
 
 
 def _walk(box) -> Iterator:
@@ -248,24 +252,49 @@ def measure_table(context: dict[str, Any]) -> TableGeometry:
         header_height=rows[0].position_y - chunk.position_y,
         row_heights=tuple(b.border_height() for b in rows),
         title_height=chunk.position_y - title.position_y,
+        closing_height=chunk.position_y + chunk.border_height() - rows[-1].position_y - rows[-1].border_height(),
     )
 
 
 def paginate(row_heights: Sequence[float], header_height: float, first_room: float, room: float) -> list[range]:
-    """Cut the rows into chunks that fit a page each (header repeated); a row never splits.
+    """Cut the rows into page-sized chunks (header repeated on each; a row never splits).
 
+    As few pages as the rows fit on, so a row that fits stays with the page before; over
+    those pages the rows are balanced: the emptiest page is as full as it can be, rather
+    than the last page holding one lonely row. On a tie the earlier pages keep more rows.
     A row taller than a whole page gets a chunk of its own (and will overflow it).
     """
-    chunks: list[range] = []
-    start, used = 0, header_height
-    for i, height in enumerate(row_heights):
-        available = first_room if not chunks else room
-        if i > start and used + height > available:
-            chunks.append(range(start, i))
-            start, used = i, header_height
-        used += height
-    chunks.append(range(start, len(row_heights)))
-    return chunks
+    n = len(row_heights)
+    top = [0.0]
+    for height in row_heights:
+        top.append(top[-1] + height)
+
+    def blank(start: int, end: int, page: int) -> float | None:
+        """Room left on ``page`` holding rows start..end-1, or None when they do not fit."""
+        left = (first_room if page == 0 else room) - header_height - (top[end] - top[start])
+        return left if left >= 0 or end - start == 1 else None
+
+    pages, start = 0, 0  # filling each page in turn needs the fewest pages
+    while start < n:
+        end = start + 1
+        while end < n and blank(start, end + 1, pages) is not None:
+            end += 1
+        pages, start = pages + 1, end
+    # best[i]: (largest blank on the pages so far, cut positions) for rows[:i] on `page + 1` pages
+    best: dict[int, tuple[float, list[int]]] = {0: (0.0, [0])}
+    for page in range(pages):
+        following: dict[int, tuple[float, list[int]]] = {}
+        for end in range(1, n + 1):
+            for start in sorted((s for s in best if s < end), reverse=True):
+                left = blank(start, end, page)
+                if left is None:
+                    continue
+                cost = max(best[start][0], left)
+                if end not in following or cost < following[end][0] - 1e-6:
+                    following[end] = (cost, [*best[start][1], end])
+        best = following
+    cuts = best[n][1]
+    return [range(a, b) for a, b in zip(cuts, cuts[1:])]
 
 
 # -- the flowchart ------------------------------------------------------------------------
@@ -274,8 +303,13 @@ TERMINATOR, PROCESS_BOX, DECISION_BOX, CONNECTOR, END_CAPSULE = "terminator", "p
 CONNECTOR_W, CONNECTOR_H = 5.0 * MM, 5.0 * MM
 BAND_GAP = 1.5 * MM  # between an off-page connector and the row edge / the shape
 ARROW_LEN, ARROW_HALF = 2.2 * MM, 0.9 * MM
-LABEL_FONT_PX = 6.5
-LABEL_ROOM = 7.5 * MM  # a YA/TIDAK label beside a decision needs this much straight line
+PT = 96 / 72  # CSS px per point
+# Nothing on a printed sheet is under 7 pt; the sheet's own text is 8 pt.
+LABEL_FONT_PX = 7.0 * PT
+CONNECTOR_FONT_PX = 7.5 * PT
+# A YA/TIDAK label beside a decision needs this much straight line: "TIDAK" at 7 pt is
+# about 6.7 mm wide in DejaVu Sans Condensed (7.5 mm in DejaVu Sans), 0.8 mm off the corner.
+LABEL_ROOM = 9.0 * MM
 
 
 @dataclass
@@ -608,9 +642,9 @@ def _symbol_svg(node: Node) -> str:
     polygon = f'<polygon points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in points)}" {style}/>'
     if node.shape != CONNECTOR:
         return polygon
-    text_y = node.y + (0.9 * MM if node.points_up else 0.3 * MM)
-    return polygon + (f'<text x="{_n(node.x)}" y="{_n(text_y)}" text-anchor="middle" font-size="7" '
-                      f'font-weight="bold">{escape(node.text)}</text>')
+    text_y = node.y + (1.1 * MM if node.points_up else 0.5 * MM)
+    return polygon + (f'<text x="{_n(node.x)}" y="{_n(text_y)}" text-anchor="middle" '
+                      f'font-size="{_n(CONNECTOR_FONT_PX)}" font-weight="bold">{escape(node.text)}</text>')
 
 
 def _arrow_svg(path: list[Point], label: str) -> str:
@@ -643,7 +677,7 @@ def chunk_svg(plan: ChunkPlan, left: float, top: float) -> SafeString:
     symbols = "".join(_symbol_svg(node) for node in plan.nodes.values())
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="flow" width="{_n(plan.width)}" height="{_n(plan.height)}" '
-        f'viewBox="0 0 {_n(plan.width)} {_n(plan.height)}" font-family="DejaVu Sans" '
+        f'viewBox="0 0 {_n(plan.width)} {_n(plan.height)}" font-family="DejaVu Sans Condensed, DejaVu Sans" '
         f'style="left: {_n(left)}px; top: {_n(top)}px">{arrows}{symbols}</svg>'
     )
 
@@ -667,8 +701,9 @@ def build_sheet(version: SopVersion) -> Sheet:
     context = sheet_context(version)
     geometry = measure_table(context)
     paper: Paper = context["paper"]
-    room = (paper.content_height_mm - PAGE_SAFETY_MM) * MM
-    chunks = paginate(geometry.row_heights, geometry.header_height, room - geometry.title_height, room)
+    room = paper.content_height_mm * MM - PAGE_SLACK_PX
+    chunks = paginate(geometry.row_heights, geometry.header_height + geometry.closing_height,
+                      room - geometry.title_height, room)
     plans = plan_flowchart(version.spec, geometry, chunks)
     context["chunks"] = [
         {"rows": [context["rows"][i] for i in rows],
