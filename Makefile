@@ -4,6 +4,9 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 HOST   ?= 127.0.0.1:8000
+# Links in emails and the QR code on printed records point at the server `make run` starts,
+# unless SITE_URL is set in the environment (e.g. the public address behind a proxy).
+SITE_URL ?= http://$(HOST)
 
 .PHONY: install run setup test e2e bench check-system clean messages vendor
 
@@ -27,9 +30,9 @@ setup: check-system
 # Serves the app and, beside it, the background worker (email, ZIP exports of the archive).
 run: setup
 	@echo "Aplikasi berjalan di http://$(HOST)/ (berhenti: Ctrl+C)"
-	@$(PY) manage.py db_worker --no-reload >worker.log 2>&1 & worker=$$!; \
+	@SITE_URL=$(SITE_URL) $(PY) manage.py db_worker --no-reload >worker.log 2>&1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(PY) manage.py runserver $(HOST)
+	  SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST)
 
 # The whole suite but the browser tests: SQLite by default, the database in DATABASE_URL when it is set.
 test: install

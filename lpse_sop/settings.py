@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lpse_sop.middleware.RejectUnprocessableInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -59,7 +60,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "lpse_sop.middleware.FriendlyNotFoundMiddleware",
 ]
+# A stale form (Back button after signing in again) gets the site's 403 page with the reason.
+CSRF_FAILURE_VIEW = "lpse_sop.errors.csrf_failure"
 
 ROOT_URLCONF = "lpse_sop.urls"
 WSGI_APPLICATION = "lpse_sop.wsgi.application"

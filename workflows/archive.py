@@ -137,8 +137,8 @@ class ArchiveFilter(django_filters.FilterSet):
             Q(note__icontains=text) | Q(late_reason__icontains=text))
         condition = (Q(title__icontains=text) | Q(cancel_reason__icontains=text)
                      | Q(sop_version__sop__name__icontains=text) | Exists(notes))
-        if text.isdigit():
-            condition |= Q(pk=int(text))  # "No. kasus"
+        if text.isascii() and text.isdigit() and len(text) <= 18:  # "No. kasus"; "²" is a digit int() refuses
+            condition |= Q(pk=int(text))
         return queryset.filter(condition)
 
     def filter_timeliness(self, queryset, name, value):

@@ -7,10 +7,13 @@ Every text cell is neutralised against spreadsheet formula injection: a case tit
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -85,21 +88,38 @@ def status_label(case: Case) -> str:
         else states.label(case.state)
 
 
-def case_row(case: Case) -> list:
-    """One case as the columns of COLUMNS, already neutralised."""
+@dataclass(frozen=True)
+class LocalTime:
+    """A moment as the agency's clock shows it, for a spreadsheet date cell (which has no zone)."""
+
+    value: datetime.datetime  # naive, in the agency's zone
+    zone: str  # WIB / WITA / WIT, shown by the cell's number format
+
+
+def _moment(value: datetime.datetime | None, agency, as_cell: bool):
+    if not as_cell:
+        return tanggal(value, agency)
+    if value is None:
+        return None
+    return LocalTime(timezone.localtime(value, agency.tzinfo).replace(tzinfo=None), agency.time_zone)
+
+
+def case_row(case: Case, *, date_cells: bool = False) -> list:
+    """One case as the columns of COLUMNS, already neutralised. Dates are text as the case page
+    writes them, or with ``date_cells`` LocalTime values that a spreadsheet can sort and filter."""
     late = late_steps(case)
     values = [
         case.pk, case.title, case.spec.name, case.spec.sheet.get("nomor", "") or "", case.sop_version.number,
-        case.agency.name, status_label(case), tanggal(case.started_at, case.agency),
-        tanggal(case.closed_at, case.agency), _("Terlambat") if late else _("Tepat waktu"), late,
+        case.agency.name, status_label(case), _moment(case.started_at, case.agency, date_cells),
+        _moment(case.closed_at, case.agency, date_cells), _("Terlambat") if late else _("Tepat waktu"), late,
         PELAKSANA_SEPARATOR.join(pelaksana_names(case)),
     ]
     return [neutralise(v) for v in values]
 
 
-def case_rows(cases: QuerySet[Case]) -> Iterator[list]:
+def case_rows(cases: QuerySet[Case], *, date_cells: bool = False) -> Iterator[list]:
     for case in for_export(cases).iterator(chunk_size=200):
-        yield case_row(case)
+        yield case_row(case, date_cells=date_cells)
 
 
 def pdf_name(case: Case) -> str:
@@ -139,9 +159,17 @@ def xlsx_bytes(header: Iterable, rows: Iterable[list], *, title: str) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cells.append(cell)
     sheet.append(cells)
-    for row in rows:
+
+    def cell(value):
+        if isinstance(value, LocalTime):
+            date_cell = WriteOnlyCell(sheet, value=value.value)
+            date_cell.number_format = f'dd/mm/yyyy hh:mm "{value.zone}"'
+            return date_cell
         # Control characters pasted into a note would make openpyxl refuse the whole file.
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+    for row in rows:
+        sheet.append([cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.validators import validate_email
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import datetime_re, parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.nip import normalize_nip, validate_nip
@@ -137,14 +137,58 @@ def _clean_value(spec: InputSpec, raw: Any, where: str, tz, errors: dict) -> Any
     raise ValidationError(_("Jenis isian '%(type)s' tidak dikenal.") % {"type": spec.type})
 
 
+# Offsets in use anywhere on Earth; anything wider is a typing mistake, not a zone.
+OFFSET_MIN, OFFSET_MAX = datetime.timedelta(hours=-12), datetime.timedelta(hours=14)
+# As the archive filters: wide enough for any SOP, narrow enough that zone conversions stay valid.
+YEAR_MIN, YEAR_MAX = 1900, 2999
+
+
 def _clean_datetime(raw: Any, label: str, tz) -> datetime.datetime:
-    value = raw if isinstance(raw, datetime.datetime) else parse_datetime(str(raw).strip())
-    if value is None:
-        raise ValidationError(_("%(label)s bukan tanggal dan jam yang valid.") % {"label": label})
+    """A real moment: every text that is not one becomes a ValidationError saying why."""
+    if isinstance(raw, datetime.datetime):
+        value = raw
+    else:
+        text = str(raw).strip()
+        _check_offset(text, label)
+        try:
+            value = parse_datetime(text)
+        except ValueError:  # well formed, but no such day, hour or zone (30 February, 25.00)
+            raise ValidationError(_("%(label)s: tanggal atau jam itu tidak ada di kalender "
+                                    "(mis. 30 Februari atau pukul 25.00).") % {"label": label}) from None
+        if value is None:
+            raise ValidationError(_("%(label)s bukan tanggal dan jam yang valid.") % {"label": label})
+    offset = value.utcoffset()
+    if offset is not None and not OFFSET_MIN <= offset <= OFFSET_MAX:
+        _bad_offset(label, _format_offset(offset))
+    if not YEAR_MIN <= value.year <= YEAR_MAX:
+        raise ValidationError(_("%(label)s harus antara tahun %(min)d dan %(max)d.")
+                              % {"label": label, "min": YEAR_MIN, "max": YEAR_MAX})
     if timezone.is_naive(value):
         # A time typed without a zone is in the agency's own zone (WIB/WITA/WIT).
         value = timezone.make_aware(value, tz)
     return value
+
+
+def _check_offset(text: str, label: str) -> None:
+    """An offset such as +99:00 or -05:99 is named as the mistake before the date is parsed."""
+    match = datetime_re.match(text)
+    zone = match and match["tzinfo"]
+    if not zone or zone == "Z":
+        return
+    hours, minutes = int(zone[1:3]), int(zone[-2:]) if len(zone) > 3 else 0
+    offset = datetime.timedelta(hours=hours, minutes=minutes) * (-1 if zone[0] == "-" else 1)
+    if minutes >= 60 or not OFFSET_MIN <= offset <= OFFSET_MAX:
+        _bad_offset(label, zone)
+
+
+def _format_offset(offset: datetime.timedelta) -> str:
+    minutes = int(offset.total_seconds()) // 60
+    return f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _bad_offset(label: str, zone: str):
+    raise ValidationError(_("%(label)s: zona waktu %(zone)s tidak ada; pakai antara -12:00 dan +14:00, "
+                            "atau tulis tanpa zona agar dipakai zona instansi.") % {"label": label, "zone": zone})
 
 
 def clean_document(raw: Any, label: str) -> CleanDocument:

@@ -13,7 +13,7 @@ def _get_sop_version(code: str, raw_number: str | None) -> SopVersion:
     """The requested version (``?versi=N``, default the latest) or 404."""
     number = None
     if raw_number:
-        if not raw_number.isdigit():
+        if not (raw_number.isascii() and raw_number.isdigit() and len(raw_number) <= 9):
             raise Http404("versi harus berupa angka")
         number = int(raw_number)
     try:

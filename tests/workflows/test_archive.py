@@ -267,5 +267,6 @@ def test_pages_of_25_and_a_bad_page_number_gives_a_real_page(archive, people, cl
 def test_odd_input_never_breaks_the_page_or_the_downloads(archive, people, client, params):
     client.force_login(people["auditor.bpk"])
     assert client.get(reverse("archive_list"), params).status_code in (200, 400)
-    assert client.get(reverse("archive_csv"), params).status_code in (200, 302)
-    assert client.get(reverse("archive_xlsx"), params).status_code in (200, 302)
+    # NUL is refused before the view with a 400 page (lpse_sop.middleware); the rest goes back to the list.
+    assert client.get(reverse("archive_csv"), params).status_code in (200, 302, 400)
+    assert client.get(reverse("archive_xlsx"), params).status_code in (200, 302, 400)

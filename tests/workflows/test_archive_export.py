@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import io
 import zipfile
@@ -95,6 +96,27 @@ def test_the_xlsx_holds_the_same_table_with_formulas_neutralised(evil, archive, 
     assert by_id[archive.late.pk][9] == "Terlambat"
     assert by_id[evil.pk][1] == "'" + EVIL
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_the_xlsx_dates_are_date_cells_in_the_agencys_zone(archive, people, client):
+    """Sortable and filterable in Excel; shown as the case page shows them, with WIB/WITA."""
+    client.force_login(people["auditor.bpk"])
+    sheet = load_workbook(io.BytesIO(client.get(reverse("archive_xlsx")).content)).active
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    started, closed = rows[archive.on_time.pk][7], rows[archive.on_time.pk][8]
+    assert started.is_date and started.value == datetime.datetime(2026, 11, 23, 9, 0)
+    assert closed.value == datetime.datetime(2026, 11, 23, 14, 0) and closed.number_format.endswith('"WIB"')
+    kaltim_closed = rows[archive.kaltim.pk][8]
+    assert kaltim_closed.value == datetime.datetime(2026, 11, 24, 0, 30)
+    assert kaltim_closed.number_format.endswith('"WITA"')
+
+
+def test_the_xlsx_has_the_nomor_sop_where_the_sheet_has_one(archive, people, client):
+    client.force_login(people["auditor.bpk"])
+    sheet = load_workbook(io.BytesIO(client.get(reverse("archive_xlsx")).content)).active
+    nomor = {row[0]: row[3] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert nomor[archive.kaltim.pk] == "J00.3/0619/BPLPSE/B.PBJ"
+    assert nomor[archive.on_time.pk] is None  # the Ponorogo sheet has none: an empty cell
 
 
 def test_a_bad_filter_sends_the_download_back_to_the_list_with_a_message(archive, people, client):

@@ -96,7 +96,8 @@ def archive_xlsx(request):
     filterset, back = _valid_filter_or_back(request)
     if back:
         return back
-    content = archive_export.xlsx_bytes(archive_export.COLUMNS, archive_export.case_rows(filterset.qs),
+    content = archive_export.xlsx_bytes(archive_export.COLUMNS,
+                                        archive_export.case_rows(filterset.qs, date_cells=True),
                                         title=_("Arsip kasus"))
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -38,7 +38,8 @@ def record_rows(request) -> dict[str, int]:
     """How many rows each records input shows; "Tambah baris" (add_row=<key>) adds one."""
     rows = {}
     for name, value in request.POST.items():
-        if name.startswith("rows-") and value.isdigit():
+        # ASCII digits only, and few: "²" passes isdigit() but not int(), and int() refuses 5000 digits.
+        if name.startswith("rows-") and value.isascii() and value.isdigit() and len(value) <= 4:
             rows[name.removeprefix("rows-")] = int(value)
     if key := request.POST.get("add_row"):
         rows[key] = rows.get(key, 1) + 1
