@@ -9,11 +9,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from lpse_sop.errors import back_url
 from workflows.exceptions import ActionRefused
 
 
 def refuse(request, reason: str, status: int = 403) -> HttpResponse:
-    return render(request, "workflows/refused.html", {"reason": reason}, status=status)
+    """The site's 403 page with the reason in words, and a way back."""
+    return render(request, "403.html", {"reason": reason, "back_url": back_url(request)}, status=status)
 
 
 @dataclass
