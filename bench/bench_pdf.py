@@ -46,6 +46,9 @@ def setup_django(workdir: Path) -> None:
     from django.core.management import call_command
 
     django.setup()
+    import logging
+
+    logging.getLogger("django_tasks").setLevel(logging.WARNING)  # building the demo cases queues their email
     quiet = open(os.devnull, "w")
     call_command("migrate", verbosity=0, stdout=quiet)
     call_command("load_demo", quiet_logins=True, stdout=quiet)
