@@ -2,8 +2,23 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Agency, RoleAssignment, Unit, User
+from accounts.models import Agency, Role, RoleAssignment, Unit, UnitKind, User
 from accounts.services import sync_unit_groups
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    """Roles are data: add the lane roles a definition names (Penyedia, Verifikator, ...)."""
+
+    list_display = ["name", "code", "scope"]
+    list_filter = ["scope"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(UnitKind)
+class UnitKindAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "head_role"]
+    search_fields = ["name", "code"]
 
 
 class UnitInline(admin.TabularInline):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.models import Agency, Unit, User
-from accounts.services import role_assign
+from accounts.services import role_assign, seed_vocabulary
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo" / "people.yaml"
 
@@ -24,6 +24,7 @@ def load_demo(path: Path = DEMO_FILE) -> dict[str, int]:
     Passwords are set only when a person is created, so a demo user who changed theirs keeps it.
     """
     data = demo_data(path)
+    seed_vocabulary()  # a flushed test database has lost what the migration seeded
     created = {"agencies": 0, "units": 0, "people": 0}
     units: dict[tuple[str, str], Unit] = {}
     for item in data["agencies"]:
@@ -33,10 +34,10 @@ def load_demo(path: Path = DEMO_FILE) -> dict[str, int]:
         )
         created["agencies"] += new
         for unit_item in item["units"]:
-            unit, new = Unit.objects.update_or_create(agency=agency, kind=unit_item["kind"],
+            unit, new = Unit.objects.update_or_create(agency=agency, kind_id=unit_item["kind"],
                                                       defaults={"name": unit_item["name"]})
             created["units"] += new
-            units[(agency.code, unit.kind)] = unit
+            units[(agency.code, unit.kind_id)] = unit
     for person in data["people"]:
         fields = {k: person[k] for k in ("full_name", "nip", "pangkat_golongan", "jabatan", "phone")}
         user, new = _person(person["username"], fields, data["password"])

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.nip import format_nip, normalize_nip, validate_nip
-from accounts.roles import Acting, Pangkat, Role, UnitKind
+from accounts.roles import Acting, Pangkat
 
 
 class TimeZone(models.TextChoices):
@@ -52,11 +52,69 @@ class Agency(models.Model):
         return ZONEINFO[TimeZone(self.time_zone)]
 
 
+class Role(models.Model):
+    """A role people hold, named by a code that SOP definitions use for their lanes.
+
+    Roles are data: the agency administrator adds one (Penyedia, Verifikator, Front Office)
+    when a definition needs it. Where it is held decides whose cases its holders act on.
+    """
+
+    class Scope(models.TextChoices):
+        AGENCY = "agency", _("di dalam instansi")
+        NATIONAL = "national", _("nasional (semua instansi)")
+        OUTSIDE = "outside", _("pihak luar (diundang per kasus)")
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True,
+                            help_text=_("Dipakai definisi SOP sebagai pelaksana (lanes.role), mis. penyedia."))
+    name = models.CharField(_("nama peran"), max_length=200)
+    scope = models.CharField(_("berlaku"), max_length=10, choices=Scope.choices, default=Scope.AGENCY,
+                             help_text=_("Di dalam instansi: bertindak pada kasus instansinya. Nasional: pada kasus "
+                                         "semua instansi (mis. PM LKPP). Pihak luar: hanya pada kasus yang "
+                                         "mengundangnya."))
+
+    class Meta:
+        verbose_name = _("peran")
+        verbose_name_plural = _("peran")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_national(self) -> bool:
+        return self.scope == self.Scope.NATIONAL
+
+    @classmethod
+    def name_of(cls, code: str) -> str:
+        """The role's name for a code, or the code itself for a role that no longer exists."""
+        return cls.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
+class UnitKind(models.Model):
+    """A kind of unit (LPSE, UKPBJ, Biro PBJ, ...) and the role that heads such a unit: the
+    person who may cancel the unit's cases."""
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True,
+                            help_text=_("Dipakai definisi SOP sebagai unit pemilik (unit), mis. lpse."))
+    name = models.CharField(_("nama jenis unit"), max_length=200)
+    head_role = models.ForeignKey(Role, on_delete=models.PROTECT, to_field="code", null=True, blank=True,
+                                  related_name="+", verbose_name=_("peran kepala unit"))
+
+    class Meta:
+        verbose_name = _("jenis unit")
+        verbose_name_plural = _("jenis unit")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Unit(models.Model):
     """A unit within an agency (its LPSE, UKPBJ or Biro PBJ; LKPP's directorate)."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="units", verbose_name=_("instansi"))
-    kind = models.CharField(_("jenis"), max_length=20, choices=UnitKind.choices)
+    kind = models.ForeignKey(UnitKind, on_delete=models.PROTECT, to_field="code", db_column="kind",
+                             related_name="units", verbose_name=_("jenis"))
     name = models.CharField(_("nama unit"), max_length=200)
     group = models.OneToOneField(
         Group, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="unit",
@@ -112,16 +170,17 @@ class RoleAssignment(models.Model):
     """A person holds a role in a unit. The same role elsewhere is a different assignment."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("pengguna"))
-    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, to_field="code", db_column="role",
+                             related_name="assignments", verbose_name=_("peran"))
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("unit"))
     acting = models.CharField(_("status"), max_length=3, choices=Acting.choices, blank=True, default=Acting.DEFINITIVE)
 
     class Meta:
-        verbose_name = _("peran")
-        verbose_name_plural = _("peran")
+        verbose_name = _("penugasan peran")
+        verbose_name_plural = _("penugasan peran")
         ordering = ["unit__agency__name", "role"]
         constraints = [models.UniqueConstraint(fields=["user", "role", "unit"], name="unique_role_per_user_unit")]
 
     def __str__(self) -> str:
         prefix = f"{self.get_acting_display().split(' ')[0]} " if self.acting else ""
-        return f"{prefix}{self.get_role_display()}, {self.unit}"
+        return f"{prefix}{self.role.name}, {self.unit}"

@@ -1,38 +1,31 @@
-"""The roles people hold in a unit, and where each role is held."""
+"""Vocabularies fixed by law: pangkat/golongan and acting status. Roles and unit kinds are
+data (accounts.models.Role, UnitKind), seeded by migration accounts.0003."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    KEPALA_UKPBJ = "kepala_ukpbj", _("Kepala UKPBJ")
-    KEPALA_LPSE = "kepala_lpse", _("Kepala LPSE")
-    ADMIN_PPE = "admin_ppe", _("Admin PPE")
-    ADMIN_AGENCY = "admin_agency", _("Admin Agency")
-    ADMIN_SISTEM = "admin_sistem", _("Administrator Sistem LPSE")
-    HELPDESK = "helpdesk", _("Helpdesk LPSE")
-    PM_LKPP = "pm_lkpp", _("PM Direktorat e-Procurement LKPP")
-    POKJA = "pokja", _("Pokja Pemilihan")
-    AUDITOR = "auditor", _("Auditor")
-
-
-# Roles held in LKPP's national unit: they act on cases of every agency.
-NATIONAL_ROLES = frozenset({Role.PM_LKPP})
-
-
-class UnitKind(models.TextChoices):
-    LPSE = "lpse", _("LPSE")
-    UKPBJ = "ukpbj", _("UKPBJ")
-    BIRO_PBJ = "biro_pbj", _("Biro PBJ")
-    DIREKTORAT = "direktorat", _("Direktorat (nasional)")
-    INSPEKTORAT = "inspektorat", _("Inspektorat")
-
-
-# Who heads a unit of each kind: the person who may cancel the unit's cases.
-HEAD_ROLE = {
-    UnitKind.LPSE: Role.KEPALA_LPSE,
-    UnitKind.UKPBJ: Role.KEPALA_UKPBJ,
-    UnitKind.BIRO_PBJ: Role.KEPALA_UKPBJ,
-}
+# Every deployment starts with these (migration accounts.0003, and load_demo after a test
+# database was flushed); the administrator adds more in the browser.
+SEED_ROLES = (  # code, name, where held
+    ("kepala_ukpbj", "Kepala UKPBJ", "agency"),
+    ("kepala_lpse", "Kepala LPSE", "agency"),
+    ("admin_ppe", "Admin PPE", "agency"),
+    ("admin_agency", "Admin Agency", "agency"),
+    ("admin_sistem", "Administrator Sistem LPSE", "agency"),
+    ("helpdesk", "Helpdesk LPSE", "agency"),
+    ("pm_lkpp", "PM Direktorat e-Procurement LKPP", "national"),
+    ("pokja", "Pokja Pemilihan", "agency"),
+    ("auditor", "Auditor", "agency"),
+)
+SEED_UNIT_KINDS = (  # code, name, head role
+    ("lpse", "LPSE", "kepala_lpse"),
+    ("ukpbj", "UKPBJ", "kepala_ukpbj"),
+    ("biro_pbj", "Biro PBJ", "kepala_ukpbj"),
+    ("direktorat", "Direktorat (nasional)", None),
+    ("inspektorat", "Inspektorat", None),
+)
+# Codes the application itself relies on; every other role is the administrator's data.
+AUDITOR = "auditor"
+POKJA = "pokja"
 
 
 class Pangkat(models.TextChoices):

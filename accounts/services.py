@@ -2,7 +2,8 @@
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from accounts.models import RoleAssignment, Unit, User
+from accounts.models import Role, RoleAssignment, Unit, UnitKind, User
+from accounts.roles import SEED_ROLES, SEED_UNIT_KINDS
 
 
 def unit_group(unit: Unit) -> Group:
@@ -22,10 +23,18 @@ def sync_unit_groups(user: User) -> None:
     user.groups.add(*(wanted - current))
 
 
+def seed_vocabulary() -> None:
+    """Make sure the roles and unit kinds every deployment starts with exist (never renames)."""
+    for code, name, scope in SEED_ROLES:
+        Role.objects.get_or_create(code=code, defaults={"name": name, "scope": scope})
+    for code, name, head in SEED_UNIT_KINDS:
+        UnitKind.objects.get_or_create(code=code, defaults={"name": name, "head_role_id": head})
+
+
 @transaction.atomic
-def role_assign(*, user: User, role: str, unit: Unit, acting: str = "") -> RoleAssignment:
+def role_assign(*, user: User, role: "str | Role", unit: Unit, acting: str = "") -> RoleAssignment:
     assignment, _ = RoleAssignment.objects.update_or_create(
-        user=user, role=role, unit=unit, defaults={"acting": acting}
+        user=user, role_id=getattr(role, "code", role), unit=unit, defaults={"acting": acting}
     )
     sync_unit_groups(user)
     return assignment

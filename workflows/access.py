@@ -17,8 +17,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
-from accounts.models import RoleAssignment
-from accounts.roles import NATIONAL_ROLES, Role
+from accounts.models import Role, RoleAssignment
+from accounts.roles import AUDITOR
 
 VIEW_CASE = "workflows.view_case"
 
@@ -26,9 +26,11 @@ VIEW_CASE = "workflows.view_case"
 def lane_q(user, prefix: str = "") -> Q:
     """Cases whose current step waits for a role ``user`` holds (in its agency, or nationally)."""
     condition = Q(pk__in=[])
-    for role, agency_id in RoleAssignment.objects.filter(user=user, user__is_active=True).values_list(
-            "role", "unit__agency_id"):
-        if role in NATIONAL_ROLES:
+    for role, scope, agency_id in RoleAssignment.objects.filter(user=user, user__is_active=True).values_list(
+            "role", "role__scope", "unit__agency_id"):
+        if scope == Role.Scope.OUTSIDE:
+            continue  # outside parties act only where a case invites them
+        if scope == Role.Scope.NATIONAL:
             condition |= Q(**{f"{prefix}current_role": role})
         else:
             condition |= Q(**{f"{prefix}current_role": role, f"{prefix}agency_id": agency_id})
@@ -61,7 +63,7 @@ def audited_agencies(user) -> set[int] | None:
     if not getattr(user, "is_authenticated", False):
         return set()
     agencies: set[int] = set()
-    for agency_id, national in RoleAssignment.objects.filter(user=user, role=Role.AUDITOR).values_list(
+    for agency_id, national in RoleAssignment.objects.filter(user=user, role_id=AUDITOR).values_list(
             "unit__agency_id", "unit__agency__is_national"):
         if national:
             return None

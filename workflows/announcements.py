@@ -6,12 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import POKJA
 
 
 def pokja_of(case) -> QuerySet[User]:
     """The active Pokja Pemilihan members of the case's agency."""
-    return User.objects.filter(is_active=True, role_assignments__role=Role.POKJA,
+    return User.objects.filter(is_active=True, role_assignments__role_id=POKJA,
                                role_assignments__unit__agency_id=case.agency_id).distinct().order_by("full_name")
 
 

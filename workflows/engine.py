@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.models import RoleAssignment
-from accounts.roles import HEAD_ROLE, NATIONAL_ROLES, Role
+from accounts.models import Role, RoleAssignment
 from workflows import states
 from workflows.definitions import END
 
@@ -24,11 +23,11 @@ ACTIONS = ("start", "complete", "decide_ya", "decide_tidak", "send_back", "cance
 
 
 def lane_holders(case: Case, role: str) -> QuerySet[RoleAssignment]:
-    """Role assignments that make their holder a pelaksana of ``role`` on this case."""
-    assignments = RoleAssignment.objects.filter(role=role, user__is_active=True).select_related("unit", "user")
-    if role in NATIONAL_ROLES:
-        return assignments.filter(unit__agency__is_national=True)
-    return assignments.filter(unit__agency_id=case.agency_id)
+    """Role assignments that make their holder a pelaksana of ``role`` on this case: the role
+    held in the case's agency, or held anywhere when the role is national."""
+    return (RoleAssignment.objects.filter(role_id=role, user__is_active=True)
+            .filter(Q(role__scope=Role.Scope.NATIONAL) | Q(role__scope=Role.Scope.AGENCY, unit__agency_id=case.agency_id))
+            .select_related("unit", "user", "role"))
 
 
 def _active(user) -> bool:
@@ -43,10 +42,10 @@ def lane_assignment(case: Case, user: User, role: str) -> RoleAssignment | None:
 
 def head_assignment(case: Case, user: User) -> RoleAssignment | None:
     """The user's assignment as head of the case's own unit, if they are its head."""
-    head_role = HEAD_ROLE.get(case.unit.kind)
+    head_role = case.unit.kind.head_role_id
     if head_role is None or not _active(user):
         return None
-    return RoleAssignment.objects.filter(user=user, role=head_role, unit_id=case.unit_id).first()
+    return RoleAssignment.objects.filter(user=user, role_id=head_role, unit_id=case.unit_id).select_related("role").first()
 
 
 def acting_assignment(case: Case, action: str, user: User) -> RoleAssignment | None:
@@ -128,9 +127,10 @@ def _input_label(case: Case, key: str) -> str:
 
 
 def _lane_place(case: Case, role: str) -> str:
-    if role in NATIONAL_ROLES:
-        return Role(role).label
-    return _("%(role)s %(agency)s") % {"role": Role(role).label, "agency": case.agency.name}
+    found = Role.objects.filter(code=role).first()
+    if found is None or found.scope != Role.Scope.AGENCY:
+        return found.name if found else role
+    return _("%(role)s %(agency)s") % {"role": found.name, "agency": case.agency.name}
 
 
 def refusal(case: Case, action: str, user: User) -> str | None:
@@ -149,9 +149,9 @@ def refusal(case: Case, action: str, user: User) -> str | None:
         return None
     if action == "cancel":
         if not may_cancel(case, user):
-            head = HEAD_ROLE.get(case.unit.kind)
+            head = case.unit.kind.head_role
             return _("Hanya %(head)s %(unit)s yang dapat membatalkan kasus ini.") % {
-                "head": Role(head).label if head else _("kepala unit"), "unit": case.unit.name}
+                "head": head.name if head else _("kepala unit"), "unit": case.unit.name}
         return None
     step = case.current_step
     if step is None:

@@ -179,7 +179,7 @@ def case_story(case: Case) -> dict:
                      "lanes": [lane.role == step.lane for lane in spec.lanes]})
     return {
         "rows": rows, "lanes": spec.lanes, "attachments": list(attachments.values()),
-        "events": list(case.events.select_related("actor", "unit")),
+        "events": list(case.events.select_related("actor", "unit", "role")),
         "disseminations": list(case.disseminations.select_related("recipient", "by")),
         "announcement": getattr(case, "announcement", None),
     }

@@ -16,10 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
-from accounts.models import Agency, RoleAssignment, Unit, User
+from accounts.models import Agency, Role, RoleAssignment, Unit, User
 from workflows import engine, states
 from workflows.exceptions import ActionRefused, StepNotCurrent
-from accounts.roles import Role
 from workflows.announcements import confirmation_step, pokja_of
 from workflows.effects import effect_of
 from workflows.kelengkapan import CleanDocument, KeptDocument, check_decision, clean_kelengkapan
@@ -35,7 +34,7 @@ def case_start(*, sop_version: SopVersion, title: str, by: User, agency: Agency 
     title = " ".join((title or "").split())  # one line: titles go into email subjects and lists
     if not title:
         raise ValidationError({"title": _("Judul kasus wajib diisi.")})
-    unit = Unit.objects.filter(agency=agency, kind=sop_version.spec.unit).first()
+    unit = Unit.objects.filter(agency=agency, kind_id=sop_version.spec.unit).select_related("kind__head_role").first()
     if unit is None:
         raise ActionRefused(_("%(agency)s belum punya unit %(unit)s untuk menjalankan SOP ini.")
                             % {"agency": agency.name, "unit": sop_version.spec.unit.upper()})
@@ -89,7 +88,7 @@ def case_record_confirmation(*, case_id: int, by: User, recipient_id: int, note:
     if step is None:
         raise ActionRefused(_("Pengumuman kasus ini belum diteruskan; konfirmasi telepon belum dapat dicatat."))
     if engine.lane_assignment(case, by, step.lane) is None:
-        raise PermissionDenied(_("Hanya %(role)s yang mencatat konfirmasi telepon.") % {"role": Role(step.lane).label})
+        raise PermissionDenied(_("Hanya %(role)s yang mencatat konfirmasi telepon.") % {"role": Role.name_of(step.lane)})
     recipient = pokja_of(case).filter(pk=recipient_id).first()
     if recipient is None:
         raise ValidationError({"recipient": _("Pilih anggota Pokja Pemilihan instansi ini.")})

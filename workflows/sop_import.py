@@ -6,9 +6,53 @@ import hashlib
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Agency
+from accounts.models import Agency, Role, RoleAssignment, UnitKind
 from workflows.definitions import DefinitionError, Problem, SopSpec, parse_definition
 from workflows.models import Sop, SopVersion
+
+
+def reference_problems(spec: SopSpec, source_name: str) -> list[Problem]:
+    """What the definition names that this deployment does not have: the agency, unit kinds,
+    lane roles. Each message says how to add it."""
+    problems = []
+    if not Agency.objects.filter(code=spec.agency).exists():
+        problems.append(Problem(source_name, _("instansi '%(code)s' belum terdaftar; daftarkan dulu di admin.")
+                                % {"code": spec.agency}, field="agency"))
+    kinds = set(UnitKind.objects.values_list("code", flat=True))
+    for field, code in (("unit", spec.unit), ("sheet.unit", spec.sheet.get("unit"))):
+        if code and code not in kinds:
+            problems.append(Problem(source_name, _(
+                "unit '%(unit)s' tidak dikenal di aplikasi ini; tambahkan dulu jenis unit dengan kode '%(unit)s' "
+                "(Admin → Jenis unit), lalu impor lagi.") % {"unit": code}, field=field))
+    roles = set(Role.objects.filter(code__in=[lane.role for lane in spec.lanes]).values_list("code", flat=True))
+    for i, lane in enumerate(spec.lanes, 1):
+        if lane.role not in roles:
+            problems.append(Problem(source_name, _(
+                "peran '%(role)s' (%(label)s) tidak dikenal di aplikasi ini; tambahkan dulu peran dengan kode "
+                "'%(role)s' (Admin → Peran; pilih berlaku di dalam instansi, nasional, atau pihak luar), lalu impor "
+                "lagi.") % {"role": lane.role, "label": lane.label}, field=f"lanes[{i}].role"))
+    return problems
+
+
+def unheld_lanes(spec: SopSpec) -> list[str]:
+    """Lanes nobody holds today for the definition's agency: warnings, not errors (a role can
+    be given after the import)."""
+    agency = Agency.objects.filter(code=spec.agency).first()
+    warnings = []
+    for lane in spec.lanes:
+        holders = RoleAssignment.objects.filter(role_id=lane.role, user__is_active=True)
+        role = Role.objects.filter(code=lane.role).first()
+        if role is None or role.scope == Role.Scope.OUTSIDE:
+            continue  # outside parties are invited per case
+        if role.scope == Role.Scope.AGENCY:
+            holders = holders.filter(unit__agency=agency)
+        if not holders.exists():
+            warnings.append(_("belum ada yang memegang peran '%(label)s' (%(role)s)%(where)s; langkahnya tidak akan "
+                              "muncul di Tugas saya siapa pun sampai peran itu diberikan.")
+                            % {"label": lane.label, "role": lane.role,
+                               "where": _(" di %(agency)s") % {"agency": agency.name}
+                               if agency and role.scope == Role.Scope.AGENCY else ""})
+    return warnings
 
 
 @transaction.atomic
@@ -19,10 +63,9 @@ def sop_import(*, text: str, source_name: str, by=None) -> tuple[SopVersion, boo
     and stores nothing. Raises DefinitionError (and stores nothing) for a bad file.
     """
     spec = parse_definition(text, source_name)
-    agency = Agency.objects.filter(code=spec.agency).first()
-    if agency is None:
-        raise DefinitionError([Problem(source_name, _("instansi '%(code)s' belum terdaftar; daftarkan dulu di admin.")
-                                       % {"code": spec.agency}, field="agency")])
+    if problems := reference_problems(spec, source_name):
+        raise DefinitionError(problems)
+    agency = Agency.objects.get(code=spec.agency)
     sha = hashlib.sha256(text.encode()).hexdigest()
     sop, _created = Sop.objects.select_for_update().get_or_create(
         code=spec.code, defaults={"agency": agency, "name": spec.name})

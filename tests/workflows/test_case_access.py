@@ -5,7 +5,7 @@ from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
 from accounts.models import Unit
-from accounts.roles import Role
+
 from accounts.services import role_assign, role_revoke
 from tests.workflows.driving import act, case_at, run_to_end, start
 from workflows.access import may_view
@@ -56,7 +56,7 @@ def test_a_person_appointed_to_the_lane_sees_the_waiting_case_at_once(seed_sops,
     case = act(start(seed_sops["KALTIM-REG-ADMIN-PPE"].latest_version), "complete")  # waits for PM LKPP
     newcomer = people["helpdesk.kkp"]  # of another agency: nothing to do with Kaltim until appointed
     assert opens(client, newcomer, case) == 404
-    role_assign(user=newcomer, role=Role.PM_LKPP, unit=Unit.objects.get(agency__is_national=True, kind="direktorat"))
+    role_assign(user=newcomer, role="pm_lkpp", unit=Unit.objects.get(agency__is_national=True, kind="direktorat"))
     assert opens(client, newcomer, case) == 200
     client.force_login(newcomer)
     assert client.get(reverse("case_action", args=[case.pk, case.current_step.no, "ya"])).status_code == 200

@@ -49,7 +49,7 @@ def test_every_transition_appends_one_history_row(seed_sops, people):
     assert [(e.from_state, e.to_state) for e in events] == [
         ("new", "step-1"), ("step-1", "step-2"), ("step-2", "step-3"), ("step-3", "step-4"),
         ("step-4", "step-5"), ("step-5", "done")]
-    assert [(e.actor.username, e.role, e.unit.kind) for e in events[1:4]] == [
+    assert [(e.actor.username, e.role_id, e.unit.kind_id) for e in events[1:4]] == [
         ("admin.ppe.ponorogo", "admin_ppe", "lpse"), ("kepala.lpse.ponorogo", "kepala_lpse", "lpse"),
         ("kepala.ukpbj.ponorogo", "kepala_ukpbj", "ukpbj")]
     with pytest.raises(TypeError):

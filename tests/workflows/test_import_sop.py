@@ -78,7 +78,7 @@ def test_check_mode_stores_nothing(tmp_path, people):
 
 
 @pytest.mark.parametrize(("old", "new", "expected"), [
-    ("lane: kepala_lpse", "lane: kepala_dinas", "langkah 2, kolom 'lane': peran 'kepala_dinas' tidak dikenal"),
+    ("role: kepala_lpse", "role: Kepala-LPSE", "kolom 'lanes[2].role': kode peran 'Kepala-LPSE' hanya boleh huruf kecil"),
     ("lane: kepala_lpse", "lane: helpdesk", "langkah 2, kolom 'lane': peran 'helpdesk' tidak ada di daftar pelaksana"),
     ('kegiatan: "Mengarsipkan"', 'kegiatan: ""', "langkah 3, kolom 'kegiatan': wajib diisi"),
     ("next: 2", "next: 9", "langkah 1, kolom 'next': langkah 9 tidak ada"),
@@ -91,6 +91,8 @@ def test_check_mode_stores_nothing(tmp_path, people):
     ("lanes:", "lanes: [", "YAML tidak valid (baris"),
     ("unit: lpse", "unit: lpse\nwarna: merah", "kolom 'warna': kunci tidak dikenal"),
     ('nama: "SOP UJI"', 'nama: "SOP UJI"\n  unit: bagian_umum', "kolom 'sheet.unit': unit 'bagian_umum' tidak dikenal"),
+    ("unit: lpse", "unit: sekretariat", "kolom 'unit': unit 'sekretariat' tidak dikenal di aplikasi ini; tambahkan dulu "
+     "jenis unit dengan kode 'sekretariat' (Admin → Jenis unit)"),
 ])
 def test_a_bad_file_is_refused_with_file_step_and_field(tmp_path, people, old, new, expected):
     assert old in GOOD
@@ -128,3 +130,30 @@ def test_an_unreadable_file_is_refused(tmp_path, people):
     path.write_bytes("nama: Pengumuman \xe9".encode("latin-1"))
     with pytest.raises(CommandError, match="latin1.yaml: berkas tidak dapat dibaca"):
         import_(path)
+
+
+def test_a_lane_role_added_by_the_administrator_is_accepted(tmp_path, people):
+    from accounts.models import Role
+
+    text = GOOD.replace("role: kepala_lpse", "role: verifikator").replace("lane: kepala_lpse", "lane: verifikator")
+    assert ("kolom 'lanes[2].role': peran 'verifikator' (Kepala LPSE) tidak dikenal di aplikasi ini; tambahkan dulu "
+            "peran dengan kode 'verifikator' (Admin → Peran; pilih berlaku di dalam instansi, nasional, atau pihak "
+            "luar), lalu impor lagi.") in refused(tmp_path, text)
+    Role.objects.create(code="verifikator", name="Verifikator", scope=Role.Scope.AGENCY)
+    import_(write(tmp_path, text))
+    assert SopVersion.objects.get().spec.step(2).lane == "verifikator"
+
+
+def test_check_warns_about_a_lane_nobody_holds(tmp_path, people):
+    from io import StringIO
+
+    from accounts.models import Role
+
+    Role.objects.create(code="verifikator", name="Verifikator", scope=Role.Scope.AGENCY)
+    text = GOOD.replace("role: kepala_lpse, label: \"Kepala LPSE\"", "role: verifikator, label: \"Verifikator\"")
+    text = text.replace("lane: kepala_lpse", "lane: verifikator")
+    out = StringIO()
+    call_command("import_sop", str(write(tmp_path, text)), check=True, stdout=out)
+    assert "PERINGATAN: belum ada yang memegang peran 'Verifikator' (verifikator) di Pemerintah Kabupaten " \
+           "Ponorogo" in out.getvalue()
+    assert "Admin PPE" not in out.getvalue()

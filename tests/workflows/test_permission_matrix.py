@@ -9,7 +9,6 @@ from django.db import transaction
 from guardian.models import UserObjectPermission
 
 from accounts.models import RoleAssignment
-from accounts.roles import HEAD_ROLE
 from workflows.exceptions import ActionRefused
 from workflows.services import case_cancel
 from tests.conftest import SEED_CODES
@@ -77,7 +76,7 @@ def test_only_the_lane_holders_may_take_each_step(code, seed_sops, people):
         case = case_at(version, step.no)
         allowed = holders(case, step.lane)
         assert allowed, f"no demo person holds {step.lane} for {code} step {step.no}"
-        heads = holders(case, HEAD_ROLE[case.unit.kind], same_unit=True)
+        heads = holders(case, case.unit.kind.head_role_id, same_unit=True)
         for action in (*STEP_ACTIONS, "cancel"):
             for username, person in people.items():
                 before = snapshot(case)

@@ -5,8 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from accounts.models import Agency, Unit
-from accounts.roles import Acting, Role
+from accounts.models import Agency, Role, Unit
+from accounts.roles import Acting
 from workflows import engine, states
 from workflows.definitions import SopSpec, StepSpec
 from workflows.models.sops import AppendOnlyQuerySet, SopVersion
@@ -28,7 +28,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     title = models.CharField(_("judul"), max_length=300)
     state = FSMField(_("status"), default=states.NEW, protected=True, max_length=50)
     # Lane role of the current step ("" when closed): lets inboxes find cases by role in SQL.
-    current_role = models.CharField(max_length=20, choices=Role.choices, blank=True, db_index=True)
+    current_role = models.CharField(max_length=40, blank=True, db_index=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="started_cases",
                                    verbose_name=_("dimulai oleh"))
     started_at = models.DateTimeField(_("dimulai pada"), auto_now_add=True)
@@ -94,7 +94,7 @@ class StepRun(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="step_runs")
     step_no = models.PositiveSmallIntegerField(_("langkah"))
-    lane_role = models.CharField(_("pelaksana"), max_length=20, choices=Role.choices)
+    lane_role = models.CharField(_("pelaksana"), max_length=40)  # a Role code
     activated_at = models.DateTimeField(_("aktif sejak"))
     due_at = models.DateTimeField(_("batas waktu"), null=True, blank=True)
     completed_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
@@ -184,7 +184,8 @@ class CaseEvent(models.Model):
     at = models.DateTimeField(_("waktu"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("oleh"))
-    role = models.CharField(_("sebagai"), max_length=20, choices=Role.choices)
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, to_field="code", db_column="role", related_name="+",
+                             verbose_name=_("sebagai"))
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     acting = models.CharField(max_length=3, choices=Acting.choices, blank=True)
     action = models.CharField(_("tindakan"), max_length=20)

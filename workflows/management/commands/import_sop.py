@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from workflows.definitions import DefinitionError, parse_definition
-from workflows.sop_import import sop_import
+from workflows.sop_import import reference_problems, sop_import, unheld_lanes
 
 
 class Command(BaseCommand):
@@ -32,7 +32,11 @@ class Command(BaseCommand):
             try:
                 if check:
                     spec = parse_definition(text, name)
+                    if problems := reference_problems(spec, name):
+                        raise DefinitionError(problems)
                     self.stdout.write(f"{name}: valid ({spec.code}, {len(spec.steps)} langkah).")
+                    for warning in unheld_lanes(spec):
+                        self.stdout.write(self.style.WARNING(f"{name}: PERINGATAN: {warning}"))
                     continue
                 with transaction.atomic():
                     version, created = sop_import(text=text, source_name=name)
