@@ -236,10 +236,10 @@ class StepForm(forms.Form):
         out = {}
         for spec in self.step.inputs if self.step else ():
             if spec.type == "records":
-                out[spec.key] = [
-                    {sub.key: self._value(_RECORD % (spec.key, row, sub.key)) for sub in spec.fields}
-                    for row in range(1, self.record_rows[spec.key] + 1)
-                ]
+                rows = [{sub.key: self._value(_RECORD % (spec.key, row, sub.key)) for sub in spec.fields}
+                        for row in range(1, self.record_rows[spec.key] + 1)]
+                # A row added by mistake and left blank is no row; an all-blank form keeps one, to say what is missing.
+                out[spec.key] = [r for r in rows if any(v not in (None, "") for v in r.values())] or rows[:1]
             else:
                 out[spec.key] = self._value(spec.key)
         return out

@@ -33,6 +33,9 @@ def notify_step_run(run_id: int) -> int:
     case = run.case
     step = case.spec.step(run.step_no)
     told = set(Notification.objects.filter(step_run=run).values_list("user_id", flat=True))
+    # A step that comes back after a head returned it says so, with who and why.
+    before = case.step_runs.filter(pk__lt=run.pk).select_related("actor").order_by("-pk").first()
+    returned = before if before is not None and before.outcome == "kembali" else None
     people = sorted({a.user for a in engine.lane_holders(case, step.lane) if a.user_id not in told},
                     key=lambda u: u.pk)
     with transaction.atomic():
@@ -41,11 +44,20 @@ def notify_step_run(run_id: int) -> int:
                 due = tanggal(run.due_at, case.agency) if run.due_at else _("tanpa batas waktu")
                 values = {"sop": case.spec.name, "title": case.title, "no": step.no, "kegiatan": step.kegiatan,
                           "due": due, "url": case_url(case)}
-                message = _("%(sop)s — \"%(title)s\": langkah %(no)d (%(kegiatan)s) menunggu Anda.") % values
+                if returned:
+                    values |= {"by": returned.actor.full_name, "reason": returned.note}
+                    message = _("%(sop)s — \"%(title)s\": langkah %(no)d (%(kegiatan)s) dikembalikan kepada Anda "
+                                "oleh %(by)s: %(reason)s") % values
+                    subject = _("[LPSE SOP] Dikembalikan: %(title)s") % values
+                    body = _("Langkah %(no)d kasus \"%(title)s\" (%(sop)s) dikembalikan kepada Anda oleh %(by)s.\n"
+                             "Alasan: %(reason)s\n\nLangkah %(no)d: %(kegiatan)s\nBatas waktu: %(due)s\n\n"
+                             "%(url)s\n") % values
+                else:
+                    message = _("%(sop)s — \"%(title)s\": langkah %(no)d (%(kegiatan)s) menunggu Anda.") % values
+                    subject = _("[LPSE SOP] Tugas baru: %(title)s") % values
+                    body = _("Kasus \"%(title)s\" (%(sop)s) menunggu Anda.\n\n"
+                             "Langkah %(no)d: %(kegiatan)s\nBatas waktu: %(due)s\n\n%(url)s\n") % values
                 Notification.objects.create(user=person, case=case, step_run=run, message=message[:500])
                 if person.email:
-                    queue_email(to=person.email, recipient=person, case=case,
-                                subject=_("[LPSE SOP] Tugas baru: %(title)s") % values,
-                                body=_("Kasus \"%(title)s\" (%(sop)s) menunggu Anda.\n\n"
-                                       "Langkah %(no)d: %(kegiatan)s\nBatas waktu: %(due)s\n\n%(url)s\n") % values)
+                    queue_email(to=person.email, recipient=person, case=case, subject=subject, body=body)
     return len(people)

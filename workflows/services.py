@@ -22,7 +22,8 @@ from workflows.exceptions import ActionRefused, StepNotCurrent
 from workflows.announcements import confirmation_step, pokja_of
 from workflows.effects import effect_of
 from workflows.kelengkapan import CleanDocument, KeptDocument, check_decision, clean_kelengkapan
-from workflows.models import Attachment, Case, CaseEvent, CaseInput, Dissemination, SopVersion, StepRun
+from workflows.models import (Attachment, Case, CaseEvent, CaseInput, Dissemination, Notification, SopVersion,
+                              StepRun)
 from workflows.models.announcements import Channel
 from workflows.notifications import notify_step_run
 
@@ -231,6 +232,8 @@ def _record(case: Case, *, action: str, assignment: RoleAssignment, from_state: 
         run.outcome = OUTCOMES[action]
         run.note = note
         run.save()
+        # The step no longer waits for anyone: its notices are done with.
+        Notification.objects.filter(step_run=run, read_at__isnull=True).update(read_at=now)
     CaseEvent.objects.create(case=case, at=now, actor=by, role=assignment.role, unit=assignment.unit,
                              acting=assignment.acting, action=action, from_state=from_state, to_state=case.state,
                              note=note)

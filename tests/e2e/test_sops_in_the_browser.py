@@ -238,8 +238,12 @@ def test_tambah_baris_keeps_the_files_of_earlier_rows(seed_sops, browser_for, tm
     b.login(starter(version).username)
     b.go(f"/kasus/mulai/{version.pk}/", "formulir akun pokja")
     b.page.fill("[name=title]", "Akun Pokja dua orang")
+    b.page.fill("[name='data_pokja-1-nama']", "Bayu Setiawan")
+    b.page.press("[name='data_pokja-1-nama']", "Enter")  # Enter sends the form; it does not add a row
+    b.page.wait_for_selector("p.error[role=alert]")
+    assert b.page.locator("[name='data_pokja-2-nama']").count() == 0
     fill_step(b.page, version.spec.first_step, tmp_path, version.sop.agency)
-    b.page.click("button[name=add_row]")
+    b.page.click("button.add-row")
     b.page.wait_for_selector("[name='data_pokja-2-nama']")
     assert b.page.input_value("[name='data_pokja-1-nama']").startswith("Contoh")
     assert b.page.locator("#records-data_pokja .kept-file").count() == 2  # row 1's two copies stay chosen

@@ -194,3 +194,33 @@ def test_a_notification_for_a_step_a_colleague_took_says_so_instead_of_a_404(see
     response = client.get(reverse("notification_open", args=[notification.pk]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("notifications")
     assert "sudah dikerjakan orang lain" in response.content.decode()
+
+
+def test_a_returned_step_is_announced_as_returned_with_the_reason(seed_sops, people,
+                                                                   django_capture_on_commit_callbacks):
+    from workflows.services import case_send_back
+
+    case = case_at(seed_sops["PNG-UPDATE-SPSE"].latest_version, 2)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        case_send_back(case_id=case.pk, step=2, by=people["kepala.lpse.ponorogo"], reason="Jadwal belum ada")
+    notice = Notification.objects.get(user=people["admin.ppe.ponorogo"], step_run__completed_at__isnull=True)
+    assert "dikembalikan kepada Anda oleh Sri Wahyuni, S.Kom., M.M.: Jadwal belum ada" in notice.message
+    assert mail.outbox[0].subject == "[LPSE SOP] Dikembalikan: Kasus uji"
+    assert "Alasan: Jadwal belum ada" in mail.outbox[0].body
+
+
+def test_notices_of_a_step_are_read_once_it_is_done_or_its_case_is_opened(seed_sops, people, client,
+                                                                            django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = act(start(seed_sops["PNG-UPDATE-SPSE"].latest_version), "complete")
+    kepala = people["kepala.lpse.ponorogo"]
+    assert kepala.notifications.filter(read_at__isnull=True).count() == 1
+    case = act(case, "complete", by=kepala)  # done without following the notice
+    assert kepala.notifications.filter(read_at__isnull=True).count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        case = act(case, "complete")  # step 4 is the Kepala LPSE's again
+    assert kepala.notifications.filter(read_at__isnull=True).count() == 1
+    client.force_login(kepala)
+    client.get(reverse("case_detail", args=[case.pk]))
+    assert kepala.notifications.filter(read_at__isnull=True).count() == 0

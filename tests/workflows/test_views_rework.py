@@ -180,3 +180,14 @@ def test_the_inbox_counts_an_overdue_step_once(seed_sops, people, client):
         r'<span class="count">(\d+)</span> (menunggu|jatuh tempo hari ini|terlambat)', page))
     assert counts == {"menunggu": 1, "jatuh tempo hari ini": 0, "terlambat": 1}
     assert timezone.localtime(due).date() == timezone.localtime(due + datetime.timedelta(hours=1)).date()
+
+
+def test_a_blank_row_added_by_mistake_is_left_out(seed_sops, people, client):
+    version = seed_sops["PNG-AKUN-POKJA"].latest_version
+    client.force_login(starter(version))
+    response = client.post(reverse("start_case", args=[version.pk]), {
+        "title": "Akun Pokja satu orang", "rows-data_pokja": "2", **pokja_row(1, "Bayu Setiawan"),
+        "surat_perintah": SimpleUploadedFile("surat.pdf", PDF, "application/pdf")})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    rows = Case.objects.get(title="Akun Pokja satu orang").inputs.get(key="data_pokja").value
+    assert [r["nama"] for r in rows] == ["Bayu Setiawan"]

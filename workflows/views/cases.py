@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -43,6 +44,7 @@ def action_buttons(case, names: set[str]) -> list[dict]:
 @login_required
 def case_detail(request, pk: int):
     case = case_for_user(request.user, pk)
+    request.user.notifications.filter(case=case, read_at__isnull=True).update(read_at=timezone.now())  # seen
     names = transition_names(case, request.user)
     forward_step = confirmation_step(case)
     may_confirm = bool(forward_step and engine.lane_assignment(case, request.user, forward_step.lane))

@@ -50,5 +50,6 @@ def record_rows(request) -> dict[str, int]:
 
 def title_field(form) -> None:
     form.fields = {"title": forms.CharField(
-        label=_("Judul kasus"), max_length=300, help_text=_("Nama singkat kasus ini agar mudah dikenali, mis. \"Update SPSE ke versi 4.5u20241204\"."),
+        label=_("Judul kasus"), max_length=300,
+        help_text=_("Nama singkat agar kasus ini mudah dikenali di Tugas saya dan di arsip."),
         error_messages={"required": _("Judul kasus wajib diisi.")}), **form.fields}
