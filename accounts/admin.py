@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Agency, Role, RoleAssignment, Unit, UnitKind, User
+from accounts.models import Agency, Delegation, Role, RoleAssignment, Unit, UnitKind, User
 from accounts.services import sync_unit_groups
 
 
@@ -19,6 +19,14 @@ class RoleAdmin(admin.ModelAdmin):
 class UnitKindAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "head_role"]
     search_fields = ["name", "code"]
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    list_display = ["delegate", "kind", "role", "unit", "starts_on", "ends_on", "sk_number", "revoked_at"]
+    list_filter = ["kind", "role", "unit__agency"]
+    search_fields = ["delegate__full_name", "sk_number"]
+    autocomplete_fields = ["delegate", "on_behalf_of", "delegated_by", "unit"]
 
 
 class UnitInline(admin.TabularInline):

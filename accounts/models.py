@@ -1,3 +1,6 @@
+from __future__ import annotations
+
+import datetime
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser, Group
@@ -184,3 +187,59 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         prefix = f"{self.get_acting_display().split(' ')[0]} " if self.acting else ""
         return f"{prefix}{self.role.name}, {self.unit}"
+
+
+class DelegationQuerySet(models.QuerySet):
+    def active_on(self, day: datetime.date) -> DelegationQuerySet:
+        """Delegations in force on ``day`` (a date in the agency's own zone)."""
+        return self.filter(starts_on__lte=day, ends_on__gte=day, revoked_at__isnull=True)
+
+
+class Delegation(models.Model):
+    """A role of a unit handed to a person for a date range (Plt./Plh.), by SK.
+
+    During the range the delegate acts in the role as if they held it, and the history,
+    case page and record print "Plh. Kepala LPSE" with both names. Before and after, nothing:
+    it ends by itself, or earlier when revoked.
+    """
+
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, to_field="code", related_name="delegations",
+                             verbose_name=_("peran"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="delegations", verbose_name=_("unit"))
+    delegate = models.ForeignKey(User, on_delete=models.PROTECT, related_name="delegations",
+                                 verbose_name=_("yang menerima delegasi"))
+    on_behalf_of = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                     verbose_name=_("pejabat yang digantikan"))
+    kind = models.CharField(_("status"), max_length=3, choices=[(Acting.PLT, Acting.PLT.label),
+                                                               (Acting.PLH, Acting.PLH.label)], default=Acting.PLH)
+    starts_on = models.DateField(_("mulai"))
+    ends_on = models.DateField(_("sampai"))
+    sk_number = models.CharField(_("nomor SK"), max_length=100)
+    delegated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("oleh"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
+
+    objects = DelegationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delegasi (Plt./Plh.)")
+        verbose_name_plural = _("delegasi (Plt./Plh.)")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")),
+                                              name="delegation_ends_after_it_starts")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display().split(' ')[0]} {self.role.name}, {self.unit}: {self.delegate}"
+
+    def as_assignment(self) -> RoleAssignment:
+        """The delegate's standing in the role, shaped like a role assignment (never saved)."""
+        assignment = RoleAssignment(user=self.delegate, role=self.role, unit=self.unit, acting=self.kind)
+        assignment.delegation = self
+        return assignment
+
+    def is_active_now(self) -> bool:
+        """In force today, in the zone of the unit's agency."""
+        from django.utils import timezone
+
+        today = timezone.localtime(timezone.now(), self.unit.agency.tzinfo).date()
+        return self.revoked_at is None and self.starts_on <= today <= self.ends_on

@@ -1,8 +1,12 @@
 """Writes to people, units and roles. Unit groups follow role assignments here, and only here."""
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.models import Role, RoleAssignment, Unit, UnitKind, User
+from accounts.models import Delegation, Role, RoleAssignment, Unit, UnitKind, User
 from accounts.roles import SEED_ROLES, SEED_UNIT_KINDS
 
 
@@ -45,3 +49,52 @@ def role_revoke(*, assignment: RoleAssignment) -> None:
     user = assignment.user
     assignment.delete()
     sync_unit_groups(user)
+
+
+def headed_units(user: User):
+    """The units ``user`` heads (holds the unit kind's head role in), by their own assignment."""
+    return (Unit.objects.filter(role_assignments__user=user, kind__head_role_id=F("role_assignments__role_id"))
+            .select_related("agency", "kind").distinct())
+
+
+@transaction.atomic
+def delegation_create(*, by: User, unit: Unit, role: str, delegate: User, kind: str, starts_on, ends_on,
+                      sk_number: str) -> Delegation:
+    """Hand ``role`` of ``unit`` to ``delegate`` from ``starts_on`` to ``ends_on`` (inclusive).
+
+    Only the head of the unit (or the application administrator) delegates. The official who
+    holds the role definitively is recorded as the one stood in for, so records print both.
+    """
+    if not (by.is_superuser or headed_units(by).filter(pk=unit.pk).exists()):
+        raise PermissionDenied(_("Hanya kepala %(unit)s yang dapat mendelegasikan peran di unit itu.")
+                               % {"unit": unit.name})
+    errors = {}
+    role_obj = Role.objects.filter(code=role, scope=Role.Scope.AGENCY).first()
+    if role_obj is None:
+        errors["role"] = _("Pilih peran yang dipegang di dalam instansi.")
+    if not delegate.is_active:
+        errors["delegate"] = _("Akun penerima delegasi tidak aktif.")
+    elif delegate.pk == by.pk:
+        errors["delegate"] = _("Delegasi diberikan kepada orang lain, bukan kepada diri sendiri.")
+    if starts_on and ends_on and ends_on < starts_on:
+        errors["ends_on"] = _("Tanggal selesai tidak boleh sebelum tanggal mulai.")
+    if not (sk_number or "").strip():
+        errors["sk_number"] = _("Nomor SK wajib diisi.")
+    if errors:
+        raise ValidationError(errors)
+    official = (RoleAssignment.objects.filter(role_id=role, unit=unit, acting="").exclude(user=delegate)
+                .select_related("user").first())
+    return Delegation.objects.create(role=role_obj, unit=unit, delegate=delegate, kind=kind, starts_on=starts_on,
+                                     ends_on=ends_on, sk_number=sk_number.strip(), delegated_by=by,
+                                     on_behalf_of=official.user if official else None)
+
+
+@transaction.atomic
+def delegation_revoke(*, delegation: Delegation, by: User) -> Delegation:
+    """End a delegation before its last day; it stops counting on the next request."""
+    if not (by.is_superuser or headed_units(by).filter(pk=delegation.unit_id).exists()):
+        raise PermissionDenied(_("Hanya kepala %(unit)s yang dapat mencabut delegasi ini.") % {"unit": delegation.unit.name})
+    if delegation.revoked_at is None:
+        delegation.revoked_at = timezone.now()
+        delegation.save(update_fields=["revoked_at"])
+    return delegation

@@ -9,6 +9,7 @@ same every time (Hypothesis derandomized, no example database).
 """
 from __future__ import annotations
 
+import datetime
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from accounts.models import User
+from accounts.models import Delegation, Unit, User
 from tests.conftest import SOP_DIR
 from tests.workflows.driving import PDF, actor, case_at, run_to_end, start
 from workflows.models import Case, CaseRecord, ExportJob, SopVersion
@@ -194,7 +195,7 @@ class World:
                 self.forms.add((target.name, target.method, target.who, target.kwargs))
 
 
-FOLLOW = {"home", "my_tasks", "start_list", "start_case", "sop_list", "sop_detail", "case_detail", "case_action",
+FOLLOW = {"home", "my_tasks", "my_cases", "delegations", "start_list", "start_case", "sop_list", "sop_detail", "case_detail", "case_action",
           "case_cancel", "notifications", "announcements", "archive_list", "archive_export_progress", "login"}
 
 
@@ -256,6 +257,11 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                         actors[actor(case).username].add(case.pk)
             cancelled = start(SopVersion.objects.get(sop__code="PNG-UPDATE-SPSE"), "Kasus dibatalkan")
             case_cancel(case_id=cancelled.pk, by=User.objects.get(username="kepala.lpse.ponorogo"), reason="Uji")
+            Delegation.objects.create(  # so that a head's page offers "Cabut"
+                role_id="kepala_lpse", unit=Unit.objects.get(agency__code="ponorogo", kind_id="lpse"), kind="plh",
+                delegate=User.objects.get(username="admin.agency.ponorogo"), starts_on=datetime.date(2026, 1, 1),
+                ends_on=datetime.date(2030, 12, 31), sk_number="800/1/2026",
+                delegated_by=User.objects.get(username="kepala.lpse.ponorogo"))
             job = ExportJob.objects.create(requested_by=User.objects.get(username="auditor.bpk"),
                                            status=ExportJob.Status.DONE)
             job.file.save("uji.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18))

@@ -13,11 +13,13 @@ next request.
 """
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
-from accounts.models import Role, RoleAssignment
+from accounts.models import Delegation, Role, RoleAssignment
 from accounts.roles import AUDITOR
 
 VIEW_CASE = "workflows.view_case"
@@ -34,6 +36,15 @@ def lane_q(user, prefix: str = "") -> Q:
             condition |= Q(**{f"{prefix}current_role": role})
         else:
             condition |= Q(**{f"{prefix}current_role": role, f"{prefix}agency_id": agency_id})
+    for delegation in (Delegation.objects.filter(delegate=user, delegate__is_active=True, revoked_at__isnull=True,
+                                                 ends_on__gte=datetime.date.today() - datetime.timedelta(days=1))
+                       .select_related("role", "unit__agency")):
+        if not delegation.is_active_now():
+            continue
+        if delegation.role.scope == Role.Scope.NATIONAL:
+            condition |= Q(**{f"{prefix}current_role": delegation.role_id})
+        elif delegation.role.scope == Role.Scope.AGENCY:
+            condition |= Q(**{f"{prefix}current_role": delegation.role_id, f"{prefix}agency_id": delegation.unit.agency_id})
     return condition
 
 

@@ -1,3 +1,4 @@
+from accounts.services import headed_units
 from workflows.archive import may_use_archive
 from workflows.models import OutgoingEmail
 
@@ -9,7 +10,8 @@ def navigation(request):
         return {}
     agencies = sorted({a.unit.agency.name for a in user.role_assignments.select_related("unit__agency")})
     context = {"unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
-               "user_agencies": agencies, "is_auditor": may_use_archive(user)}
+               "user_agencies": agencies, "is_auditor": may_use_archive(user),
+               "is_head": headed_units(user).exists()}
     if user.is_staff:  # the administrator sees mail that could not be delivered, wherever they are
         context["failed_emails"] = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.FAILED).count()
     return context

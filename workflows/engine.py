@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, RoleAssignment
+from accounts.models import Delegation, Role, RoleAssignment
 from workflows import states
 from workflows.definitions import END
 
@@ -30,14 +31,35 @@ def lane_holders(case: Case, role: str) -> QuerySet[RoleAssignment]:
             .select_related("unit", "user", "role"))
 
 
+def lane_delegations(case: Case, role: str) -> QuerySet[Delegation]:
+    """Delegations (Plt./Plh.) of ``role`` in force today that make their delegate a pelaksana."""
+    today = timezone.localtime(timezone.now(), case.agency.tzinfo).date()
+    return (Delegation.objects.active_on(today).filter(role_id=role, delegate__is_active=True)
+            .filter(Q(role__scope=Role.Scope.NATIONAL) | Q(role__scope=Role.Scope.AGENCY, unit__agency_id=case.agency_id))
+            .select_related("unit", "delegate", "role", "on_behalf_of"))
+
+
+def lane_people(case: Case, role: str) -> list[User]:
+    """Everyone who may act in ``role`` on this case now: holders and delegates, once each."""
+    people = {a.user.pk: a.user for a in lane_holders(case, role)}
+    people |= {d.delegate.pk: d.delegate for d in lane_delegations(case, role)}
+    return sorted(people.values(), key=lambda u: u.pk)
+
+
 def _active(user) -> bool:
     return getattr(user, "is_authenticated", False) and user.is_active
 
 
 def lane_assignment(case: Case, user: User, role: str) -> RoleAssignment | None:
+    """How ``user`` stands in ``role`` on this case: their own assignment, or a delegation in
+    force today (an unsaved assignment carrying ``.delegation``)."""
     if not _active(user):
         return None
-    return lane_holders(case, role).filter(user=user).first()
+    held = lane_holders(case, role).filter(user=user).first()
+    if held is not None:
+        return held
+    delegation = lane_delegations(case, role).filter(delegate=user).first()
+    return delegation.as_assignment() if delegation else None
 
 
 def head_assignment(case: Case, user: User) -> RoleAssignment | None:
@@ -45,7 +67,11 @@ def head_assignment(case: Case, user: User) -> RoleAssignment | None:
     head_role = case.unit.kind.head_role_id
     if head_role is None or not _active(user):
         return None
-    return RoleAssignment.objects.filter(user=user, role_id=head_role, unit_id=case.unit_id).select_related("role").first()
+    held = RoleAssignment.objects.filter(user=user, role_id=head_role, unit_id=case.unit_id).select_related("role").first()
+    if held is not None:
+        return held
+    delegation = lane_delegations(case, head_role).filter(delegate=user, unit_id=case.unit_id).first()
+    return delegation.as_assignment() if delegation else None
 
 
 def acting_assignment(case: Case, action: str, user: User) -> RoleAssignment | None:

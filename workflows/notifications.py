@@ -36,8 +36,7 @@ def notify_step_run(run_id: int) -> int:
     # A step that comes back after a head returned it says so, with who and why.
     before = case.step_runs.filter(pk__lt=run.pk).select_related("actor").order_by("-pk").first()
     returned = before if before is not None and before.outcome == "kembali" else None
-    people = sorted({a.user for a in engine.lane_holders(case, step.lane) if a.user_id not in told},
-                    key=lambda u: u.pk)
+    people = [person for person in engine.lane_people(case, step.lane) if person.pk not in told]
     with transaction.atomic():
         for person in people:
             with translation.override(person.language or settings.LANGUAGE_CODE):

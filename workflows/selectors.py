@@ -150,7 +150,7 @@ def _display(spec, value, case, attachments) -> dict:
 def case_story(case: Case) -> dict:
     """Everything the case page and the case record show, read in a fixed number of queries."""
     spec = case.spec
-    runs = list(case.step_runs.select_related("actor", "actor_unit").order_by("pk"))
+    runs = list(case.step_runs.select_related("actor", "actor_unit", "actor_on_behalf_of").order_by("pk"))
     attachments = {a.pk: a for a in case.attachments.select_related("uploaded_by")}
     step_of_run = {r.pk: r.step_no for r in runs}
     inputs_by_run: dict[int, list] = {}
@@ -179,7 +179,7 @@ def case_story(case: Case) -> dict:
                      "lanes": [lane.role == step.lane for lane in spec.lanes]})
     return {
         "rows": rows, "lanes": spec.lanes, "attachments": list(attachments.values()),
-        "events": list(case.events.select_related("actor", "unit", "role")),
+        "events": list(case.events.select_related("actor", "unit", "role", "on_behalf_of")),
         "disseminations": list(case.disseminations.select_related("recipient", "by")),
         "announcement": getattr(case, "announcement", None),
     }

@@ -219,6 +219,8 @@ def _record(case: Case, *, action: str, assignment: RoleAssignment, from_state: 
     and notify the next pelaksana once the transaction commits."""
     now = timezone.now()
     by = assignment.user
+    delegation = getattr(assignment, "delegation", None)
+    on_behalf_of = delegation.on_behalf_of if delegation else None
     step = case.current_step
     case.current_role = step.lane if step else ""
     if case.is_closed:
@@ -229,14 +231,15 @@ def _record(case: Case, *, action: str, assignment: RoleAssignment, from_state: 
         run.actor = by
         run.actor_unit = assignment.unit
         run.actor_acting = assignment.acting
+        run.actor_on_behalf_of = on_behalf_of
         run.outcome = OUTCOMES[action]
         run.note = note
         run.save()
         # The step no longer waits for anyone: its notices are done with.
         Notification.objects.filter(step_run=run, read_at__isnull=True).update(read_at=now)
     CaseEvent.objects.create(case=case, at=now, actor=by, role=assignment.role, unit=assignment.unit,
-                             acting=assignment.acting, action=action, from_state=from_state, to_state=case.state,
-                             note=note)
+                             acting=assignment.acting, on_behalf_of=on_behalf_of, action=action,
+                             from_state=from_state, to_state=case.state, note=note)
     if step is not None:
         activated = StepRun.objects.create(case=case, step_no=step.no, lane_role=step.lane, activated_at=now,
                                            due_at=step.waktu.due_from(now))

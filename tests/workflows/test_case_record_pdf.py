@@ -69,7 +69,8 @@ def test_an_acting_head_is_marked_plt(seed_sops, people):
     case = act(start(seed_sops["KALTIM-REG-ADMIN-PPE"].latest_version, "Plt"), "complete",
                by=people["admin.ppe.kaltim"])
     pdf, _record = render_case_record(case, by=people["auditor.bpk"])
-    assert squash("Plt.Andi Pratama") in text_of(pdf)
+    assert squash("Andi Pratama") in text_of(pdf)
+    assert squash("Plt. Kepala LPSE, LPSE Provinsi Kalimantan Timur") in text_of(pdf)  # the title the person acts in
 
 
 def test_the_record_is_pdfa_and_has_no_blank_page(finished_registrasi, people, tmp_path):

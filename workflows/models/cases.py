@@ -102,6 +102,9 @@ class StepRun(models.Model):
                               related_name="step_runs", verbose_name=_("dikerjakan oleh"))
     actor_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     actor_acting = models.CharField(max_length=3, choices=Acting.choices, blank=True)
+    # Acting under a delegation (Plt./Plh.): the official the actor stood in for.
+    actor_on_behalf_of = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                           related_name="+", verbose_name=_("atas nama"))
     outcome = models.CharField(_("hasil"), max_length=20, blank=True)  # complete | ya | tidak | kembali | cancelled
     note = models.TextField(_("catatan"), blank=True)
     # A step done after its due time is a deviation from the mutu baku: the pelaksana says why.
@@ -188,6 +191,8 @@ class CaseEvent(models.Model):
                              verbose_name=_("sebagai"))
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     acting = models.CharField(max_length=3, choices=Acting.choices, blank=True)
+    on_behalf_of = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("atas nama"))
     action = models.CharField(_("tindakan"), max_length=20)
     from_state = models.CharField(_("dari"), max_length=50)
     to_state = models.CharField(_("ke"), max_length=50)
