@@ -88,9 +88,18 @@ def may_start(case: Case, user: User) -> bool:
     return lane_assignment(case, user, case.spec.first_step.lane) is not None
 
 
+def assignee_of(case: Case):
+    """Who the waiting step is taken by or assigned to, if anyone."""
+    run = case.step_runs.filter(completed_at__isnull=True).select_related("assignee").first()
+    return run.assignee if run else None
+
+
 def may_act(case: Case, user: User) -> bool:
     step = case.current_step
-    return step is not None and lane_assignment(case, user, step.lane) is not None
+    if step is None or lane_assignment(case, user, step.lane) is None:
+        return False
+    assignee = assignee_of(case)
+    return assignee is None or assignee.pk == user.pk
 
 
 def may_cancel(case: Case, user: User) -> bool:
@@ -183,6 +192,10 @@ def refusal(case: Case, action: str, user: User) -> str | None:
     if step is None:
         return _("Kasus ini belum dimulai.")
     if not may_act(case, user):
+        assignee = assignee_of(case)
+        if assignee is not None and lane_assignment(case, user, step.lane) is not None:
+            return _("Langkah %(no)d sedang ditangani %(name)s; minta ia melepasnya, atau minta kepala unit "
+                     "menugaskan ulang.") % {"no": step.no, "name": assignee.full_name}
         return _("Langkah %(no)d (%(kegiatan)s) dikerjakan oleh %(place)s; Anda tidak memegang peran itu.") % {
             "no": step.no, "kegiatan": step.kegiatan, "place": _lane_place(case, step.lane)}
     if action == "complete" and step.is_decision:

@@ -23,6 +23,25 @@ def case_url(case) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("case_detail", args=[case.pk])
 
 
+def notify_assignment(run_id: int, by_name: str, note: str) -> None:
+    """Tell the person a head assigned a waiting step to."""
+    run = StepRun.objects.select_related("case__sop_version__sop", "case__agency", "assignee").get(pk=run_id)
+    person, case = run.assignee, run.case
+    if person is None or run.completed_at:
+        return
+    step = case.spec.step(run.step_no)
+    with transaction.atomic(), translation.override(person.language or settings.LANGUAGE_CODE):
+        values = {"sop": case.spec.name, "title": case.title, "no": step.no, "kegiatan": step.kegiatan,
+                  "by": by_name, "note": note or "—", "url": case_url(case)}
+        message = _("%(sop)s — \"%(title)s\": langkah %(no)d (%(kegiatan)s) ditugaskan kepada Anda oleh %(by)s.") % values
+        Notification.objects.create(user=person, case=case, message=message[:500])
+        if person.email:
+            queue_email(to=person.email, recipient=person, case=case,
+                        subject=_("[LPSE SOP] Ditugaskan kepada Anda: %(title)s") % values,
+                        body=_("Langkah %(no)d kasus \"%(title)s\" (%(sop)s) ditugaskan kepada Anda oleh %(by)s.\n"
+                               "Catatan: %(note)s\n\nLangkah %(no)d: %(kegiatan)s\n\n%(url)s\n") % values)
+
+
 def notify_step_run(run_id: int) -> int:
     """Notify everyone who may act on the waiting step ``run_id`` and has not been told yet;
     returns how many people were told now."""

@@ -16,7 +16,7 @@ from workflows.models import Case, Sop, SopVersion, StepRun
 def open_runs_for(user: User) -> QuerySet[StepRun]:
     """The waiting steps of every case where ``user`` holds the current step's lane."""
     return (StepRun.objects.filter(lane_q(user, prefix="case__"), completed_at__isnull=True)
-            .select_related("case__agency", "case__sop_version__sop").distinct())
+            .select_related("case__agency", "case__sop_version__sop", "assignee").distinct())
 
 
 @dataclass
@@ -26,20 +26,22 @@ class Task:
     step: object
     overdue: bool
     due_today: bool
+    mine: bool  # taken by, or assigned to, this person
 
 
 @dataclass
 class Inbox:
-    tasks: list[Task]
+    tasks: list[Task]  # mine first, then the lane's open ones
     waiting: int
     due_today: int
     overdue: int
+    taken: list[Task]  # the lane's steps a colleague handles: shown, not counted
 
 
 def inbox_for(user: User) -> Inbox:
     """Tasks soonest-due first (no due time last), with the dashboard counters."""
     now = timezone.now()
-    tasks = []
+    tasks, taken = [], []
     for run in open_runs_for(user):
         case = run.case
         local_today = timezone.localtime(now, case.agency.tzinfo).date()
@@ -47,12 +49,13 @@ def inbox_for(user: User) -> Inbox:
         # Each task counts once: an overdue step is "terlambat", not also "jatuh tempo hari ini".
         due_today = bool(run.due_at and not overdue
                          and timezone.localtime(run.due_at, case.agency.tzinfo).date() == local_today)
-        tasks.append(Task(run=run, case=case, step=case.spec.step(run.step_no), overdue=overdue,
-                          due_today=due_today))
+        task = Task(run=run, case=case, step=case.spec.step(run.step_no), overdue=overdue, due_today=due_today,
+                    mine=run.assignee_id == user.pk)
+        (taken if run.assignee_id not in (None, user.pk) else tasks).append(task)
     far = timezone.now().replace(year=9999)
-    tasks.sort(key=lambda t: (t.run.due_at or far, t.run.activated_at))
+    tasks.sort(key=lambda t: (not t.mine, t.run.due_at or far, t.run.activated_at))
     return Inbox(tasks=tasks, waiting=len(tasks), due_today=sum(t.due_today for t in tasks),
-                 overdue=sum(t.overdue for t in tasks))
+                 overdue=sum(t.overdue for t in tasks), taken=taken)
 
 
 def cases_of(user: User) -> QuerySet[Case]:

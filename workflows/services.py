@@ -25,7 +25,7 @@ from workflows.kelengkapan import CleanDocument, KeptDocument, check_decision, c
 from workflows.models import (Attachment, Case, CaseEvent, CaseInput, Dissemination, Notification, SopVersion,
                               StepRun)
 from workflows.models.announcements import Channel
-from workflows.notifications import notify_step_run
+from workflows.notifications import notify_assignment, notify_step_run
 
 
 @transaction.atomic
@@ -114,7 +114,68 @@ def case_cancel(*, case_id: int, by: User, reason: str) -> Case:
     return case
 
 
+@transaction.atomic
+def case_take_step(*, case_id: int, step: int, by: User) -> StepRun:
+    """A holder of the lane takes the waiting step: from now on only they act on it ("Ambil")."""
+    case, run = _waiting(case_id, step)
+    assignment = engine.lane_assignment(case, by, run.lane_role)
+    if assignment is None:
+        raise PermissionDenied(engine.refusal(case, "complete", by) or _("Langkah ini bukan bagian Anda."))
+    if run.assignee_id not in (None, by.pk):
+        raise ActionRefused(_("Langkah %(no)d sudah diambil %(name)s.") % {"no": step, "name": run.assignee.full_name})
+    return _hand_to(case, run, by, action="take", assignment=assignment)
+
+
+@transaction.atomic
+def case_assign_step(*, case_id: int, step: int, by: User, to: User, note: str = "") -> StepRun:
+    """The head of the case's unit gives the waiting step to one named holder of its lane."""
+    case, run = _waiting(case_id, step)
+    head = engine.head_assignment(case, by)
+    if head is None:
+        raise PermissionDenied(_("Hanya kepala %(unit)s yang dapat menugaskan langkah.") % {"unit": case.unit.name})
+    if engine.lane_assignment(case, to, run.lane_role) is None:
+        raise ValidationError({"to": _("%(name)s tidak memegang peran %(role)s untuk kasus ini.")
+                                     % {"name": to.full_name, "role": case.spec.lane_label(run.lane_role)}})
+    run = _hand_to(case, run, to, action="assign", assignment=head,
+                   note=_("kepada %(name)s") % {"name": to.full_name} + (f": {note.strip()}" if note.strip() else ""))
+    transaction.on_commit(partial(notify_assignment, run.pk, by.full_name, note.strip()), robust=True)
+    return run
+
+
+@transaction.atomic
+def case_release_step(*, case_id: int, step: int, by: User, reason: str) -> StepRun:
+    """Whoever holds the step (or the unit's head) hands it back to the lane, saying why."""
+    case, run = _waiting(case_id, step)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Alasan melepas langkah wajib diisi.")})
+    assignment = (engine.lane_assignment(case, by, run.lane_role) if run.assignee_id == by.pk
+                  else engine.head_assignment(case, by))
+    if run.assignee_id is None or assignment is None:
+        raise PermissionDenied(_("Langkah ini tidak sedang Anda tangani."))
+    return _hand_to(case, run, None, action="release", assignment=assignment, note=reason.strip())
+
+
 # -- internals -----------------------------------------------------------------------
+
+def _waiting(case_id: int, step_no: int) -> tuple[Case, StepRun]:
+    case = _locked(case_id)
+    current = case.current_step
+    if current is None or current.no != step_no:
+        raise StepNotCurrent(_stale_message(case, step_no))
+    return case, case.step_runs.select_related("assignee").get(completed_at__isnull=True)
+
+
+def _hand_to(case: Case, run: StepRun, person: User | None, *, action: str, assignment: RoleAssignment,
+             note: str = "") -> StepRun:
+    """Set who handles the waiting step, and write it in the history (the state stays)."""
+    run.assignee = person
+    run.save(update_fields=["assignee"])
+    delegation = getattr(assignment, "delegation", None)
+    CaseEvent.objects.create(case=case, at=timezone.now(), actor=assignment.user, role_id=assignment.role_id,
+                             unit=assignment.unit, acting=assignment.acting,
+                             on_behalf_of=delegation.on_behalf_of if delegation else None, action=action,
+                             from_state=case.state, to_state=case.state, note=note)
+    return run
 
 def _locked(case_id: int) -> Case:
     try:

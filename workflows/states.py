@@ -22,6 +22,9 @@ ACTION_LABELS = {
     "decide_tidak": gettext_lazy("keputusan TIDAK"),
     "send_back": gettext_lazy("dikembalikan"),
     "cancel": gettext_lazy("dibatalkan"),
+    "take": gettext_lazy("langkah diambil"),
+    "assign": gettext_lazy("langkah ditugaskan"),
+    "release": gettext_lazy("langkah dilepas"),
 }
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("kasus/mulai/", tasks.start_list, name="start_list"),
     path("kasus/mulai/<int:version_id>/", tasks.start_case, name="start_case"),
     path("kasus/<int:pk>/", cases.case_detail, name="case_detail"),
+    path("kasus/<int:pk>/langkah/<int:step>/penanganan/<str:what>/", cases.step_handle, name="step_handle"),
     path("kasus/<int:pk>/langkah/<int:step>/<slug:slug>/", cases.case_action, name="case_action"),
     path("kasus/<int:pk>/batal/", cases.case_cancel_view, name="case_cancel"),
     path("kasus/<int:pk>/konfirmasi/", cases.record_confirmation, name="record_confirmation"),

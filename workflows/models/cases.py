@@ -97,6 +97,10 @@ class StepRun(models.Model):
     lane_role = models.CharField(_("pelaksana"), max_length=40)  # a Role code
     activated_at = models.DateTimeField(_("aktif sejak"))
     due_at = models.DateTimeField(_("batas waktu"), null=True, blank=True)
+    # Taken by, or assigned to, one holder of the lane: then only they act on it. One person
+    # per activation, so a column rather than a permission row; the inbox filters on it.
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="assigned_step_runs", verbose_name=_("ditangani oleh"))
     completed_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="step_runs", verbose_name=_("dikerjakan oleh"))

@@ -14,8 +14,8 @@ from workflows.access import case_for_user
 from workflows.announcements import confirmation_step, pokja_of
 from workflows.forms import StepForm
 from workflows.selectors import case_story, last_refusal, last_return, previous_handover, previous_values
-from workflows.services import (case_cancel, case_complete_step, case_decide, case_record_confirmation,
-                                case_send_back)
+from workflows.services import (case_assign_step, case_cancel, case_complete_step, case_decide,
+                                case_record_confirmation, case_release_step, case_send_back, case_take_step)
 from workflows.views.responses import record_rows, refuse, refused_action
 
 # URL word -> transition; the words are what a person sees in the address bar.
@@ -50,6 +50,7 @@ def case_detail(request, pk: int):
     may_confirm = bool(forward_step and engine.lane_assignment(case, request.user, forward_step.lane))
     return render(request, "workflows/case_detail.html", {
         "case": case, "story": case_story(case), "buttons": action_buttons(case, names),
+        "handling": step_handling_for(case, request.user),
         "may_cancel": "cancel" in names,
         "refusal": last_refusal(case), "returned": last_return(case), "may_confirm": may_confirm,
         "confirm_form": ConfirmationForm(case=case) if may_confirm else None,
@@ -119,6 +120,63 @@ def _after_action(request, case):
                          % {"title": case.title, "no": step.no, "kegiatan": step.kegiatan,
                             "lane": case.spec.lane_label(step.lane)})
     return redirect("case_detail", case.pk)  # whoever acted keeps seeing the case
+
+
+def step_handling_for(case, user) -> dict | None:
+    """Who handles the waiting step, and what this person may do about it (take, release, assign)."""
+    step = case.current_step
+    if step is None:
+        return None
+    assignee = engine.assignee_of(case)
+    holder = engine.lane_assignment(case, user, step.lane) is not None
+    head = engine.head_assignment(case, user) is not None
+    people = engine.lane_people(case, step.lane) if head else []
+    return {"assignee": assignee, "may_take": holder and assignee is None,
+            "may_release": assignee is not None and (assignee.pk == user.pk or head),
+            "assign_form": AssignForm(people=people) if head and people else None}
+
+
+class AssignForm(forms.Form):
+    to = forms.ChoiceField(label=gettext_lazy("Tugaskan kepada"))
+    note = forms.CharField(label=gettext_lazy("Catatan"), required=False)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [(p.pk, p.full_name) for p in people]
+        self.people = {str(p.pk): p for p in people}
+
+
+@login_required
+@require_POST
+def step_handle(request, pk: int, step: int, what: str):
+    """Take a waiting step, hand it back with a reason, or (the unit's head) assign it."""
+    if what not in ("ambil", "lepas", "tugaskan"):
+        raise Http404
+    case = case_for_user(request.user, pk)
+    current = case.current_step
+    try:
+        with refused_action(request, case) as outcome:
+            if what == "ambil":
+                case_take_step(case_id=case.pk, step=step, by=request.user)
+                done = _("Langkah %(no)d kini Anda tangani.") % {"no": step}
+            elif what == "lepas":
+                case_release_step(case_id=case.pk, step=step, by=request.user, reason=request.POST.get("reason", ""))
+                done = _("Langkah %(no)d dilepas; kini terbuka lagi bagi semua pemegang perannya.") % {"no": step}
+            else:
+                form = AssignForm(request.POST, people=engine.lane_people(case, current.lane) if current else [])
+                if not form.is_valid():
+                    raise ValidationError(_("Pilih orang yang ditugaskan."))
+                person = form.people[form.cleaned_data["to"]]
+                case_assign_step(case_id=case.pk, step=step, by=request.user, to=person,
+                                 note=form.cleaned_data["note"])
+                done = _("Langkah %(no)d ditugaskan kepada %(name)s.") % {"no": step, "name": person.full_name}
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("case_detail", case.pk)
+    if outcome.response:
+        return outcome.response
+    messages.success(request, done)
+    return redirect("case_detail", case.pk)
 
 
 class CancelForm(forms.Form):
