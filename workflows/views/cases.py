@@ -128,12 +128,14 @@ def step_handling_for(case, user) -> dict | None:
     if step is None:
         return None
     assignee = engine.assignee_of(case)
-    holder = engine.lane_assignment(case, user, step.lane) is not None
+    people = engine.lane_people(case, step.lane)
+    if assignee is None and len(people) < 2:
+        return None  # one possible pelaksana: nothing to take or share
+    holder = any(person.pk == user.pk for person in people)
     head = engine.head_assignment(case, user) is not None
-    people = engine.lane_people(case, step.lane) if head else []
     return {"assignee": assignee, "may_take": holder and assignee is None,
             "may_release": assignee is not None and (assignee.pk == user.pk or head),
-            "assign_form": AssignForm(people=people) if head and people else None}
+            "assign_form": AssignForm(people=people) if head else None}
 
 
 class AssignForm(forms.Form):
