@@ -147,6 +147,9 @@ class User(AbstractUser):
     pangkat_golongan = models.CharField(_("pangkat/golongan"), max_length=5, choices=Pangkat.choices, blank=True)
     jabatan = models.CharField(_("jabatan"), max_length=200, blank=True)
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
+    # Outside parties (a Penyedia's staff) have no NIP: they are known by their organisation.
+    organization = models.CharField(_("perusahaan/organisasi"), max_length=200, blank=True)
+    npwp = models.CharField(_("NPWP"), max_length=30, blank=True)
     language = models.CharField(_("bahasa"), max_length=5, choices=[("id", "Bahasa Indonesia"), ("en", "English")],
                                 default="id")
 

@@ -10,6 +10,7 @@ same every time (Hypothesis derandomized, no example database).
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -30,10 +31,13 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from accounts.models import Delegation, Unit, User
+from accounts.models import Delegation, Role, Unit, User
 from tests.conftest import SOP_DIR
-from tests.workflows.driving import PDF, actor, case_at, run_to_end, start
-from workflows.models import Case, CaseRecord, ExportJob, SopVersion
+from tests.workflows.driving import PDF, act, actor, case_at, run_to_end, start
+from tests.workflows.test_outside_parties import VERIFIKASI
+from workflows.invitations import invitation_send
+from workflows.models import Case, CaseRecord, ExportJob, Invitation, SopVersion
+from workflows.sop_import import sop_import
 from workflows.services import case_cancel
 
 pytestmark = pytest.mark.django_db
@@ -196,7 +200,7 @@ class World:
 
 
 FOLLOW = {"home", "my_tasks", "my_cases", "delegations", "start_list", "start_case", "sop_list", "sop_detail", "case_detail", "case_action",
-          "case_cancel", "notifications", "announcements", "archive_list", "archive_export_progress", "login"}
+          "case_cancel", "invitation_accept", "notifications", "announcements", "archive_list", "archive_export_progress", "login"}
 
 
 def crawl(world: World, who: str | None, start_paths: list[str]) -> None:
@@ -255,6 +259,16 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                     for step in version.spec.steps:
                         case = case_at(version, step.no)
                         actors[actor(case).username].add(case.pk)
+            # An SOP with an outside-party lane, a case waiting for it, and an open invitation.
+            Role.objects.create(code="penyedia", name="Penyedia", scope=Role.Scope.OUTSIDE)
+            Role.objects.create(code="verifikator", name="Verifikator", scope=Role.Scope.AGENCY)
+            verifikasi, _new = sop_import(text=VERIFIKASI, source_name="verifikasi.yaml")
+            waiting = act(start(verifikasi, "Verifikasi penyedia"), "complete")
+            invitation_send(case_id=waiting.pk, lane_role="penyedia", name="Budi", organization="CV Uji",
+                            email="budi@example.co.id", by=User.objects.get(username="admin.agency.ponorogo"))
+            actors["admin.agency.ponorogo"].add(waiting.pk)
+            token = "token-uji-fuzz"
+            Invitation.objects.filter(case=waiting).update(token_sha256=hashlib.sha256(token.encode()).hexdigest())
             cancelled = start(SopVersion.objects.get(sop__code="PNG-UPDATE-SPSE"), "Kasus dibatalkan")
             case_cancel(case_id=cancelled.pk, by=User.objects.get(username="kepala.lpse.ponorogo"), reason="Uji")
             Delegation.objects.create(  # so that a head's page offers "Cabut"
@@ -274,7 +288,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                   + [reverse("case_detail", args=[c.pk]) for c in closed]
                   + [reverse("attachment_download", args=[a.case_id, a.pk])
                      for c in closed for a in c.attachments.all()[:1]])
-            crawl(world, None, ["/", "/favicon.ico", reverse("login"), reverse("announcements"), reverse("announcements_feed"),
+            crawl(world, None, ["/", "/favicon.ico", reverse("login"), reverse("invitation_accept", args=[token]), reverse("announcements"), reverse("announcements_feed"),
                                 reverse("announcements_json"),
                                 reverse("verify_record", args=[CaseRecord.objects.first().code])])
             for record in CaseRecord.objects.all()[:2]:

@@ -36,6 +36,11 @@ def lane_q(user, prefix: str = "") -> Q:
             condition |= Q(**{f"{prefix}current_role": role})
         else:
             condition |= Q(**{f"{prefix}current_role": role, f"{prefix}agency_id": agency_id})
+    from workflows.models import Invitation
+
+    for case_id, role in Invitation.objects.filter(user=user, accepted_at__isnull=False).values_list(
+            "case_id", "lane_role"):
+        condition |= Q(**{f"{prefix}pk": case_id, f"{prefix}current_role": role})
     for delegation in (Delegation.objects.filter(delegate=user, delegate__is_active=True, revoked_at__isnull=True,
                                                  ends_on__gte=datetime.date.today() - datetime.timedelta(days=1))
                        .select_related("role", "unit__agency")):

@@ -39,10 +39,20 @@ def lane_delegations(case: Case, role: str) -> QuerySet[Delegation]:
             .select_related("unit", "delegate", "role", "on_behalf_of"))
 
 
+def lane_invitees(case: Case, role: str):
+    """Outside parties who accepted an invitation to ``role`` on this very case."""
+    from workflows.models import Invitation
+
+    return (Invitation.objects.filter(case_id=case.pk, lane_role=role, accepted_at__isnull=False,
+                                      user__is_active=True).select_related("user"))
+
+
 def lane_people(case: Case, role: str) -> list[User]:
-    """Everyone who may act in ``role`` on this case now: holders and delegates, once each."""
+    """Everyone who may act in ``role`` on this case now: holders, delegates and invited
+    outside parties, once each."""
     people = {a.user.pk: a.user for a in lane_holders(case, role)}
     people |= {d.delegate.pk: d.delegate for d in lane_delegations(case, role)}
+    people |= {i.user.pk: i.user for i in lane_invitees(case, role)}
     return sorted(people.values(), key=lambda u: u.pk)
 
 
@@ -59,7 +69,12 @@ def lane_assignment(case: Case, user: User, role: str) -> RoleAssignment | None:
     if held is not None:
         return held
     delegation = lane_delegations(case, role).filter(delegate=user).first()
-    return delegation.as_assignment() if delegation else None
+    if delegation is not None:
+        return delegation.as_assignment()
+    invitation = lane_invitees(case, role).filter(user=user).first()
+    if invitation is not None:  # an outside party acts for their organisation, in no unit
+        return RoleAssignment(user=user, role_id=role, unit=None)
+    return None
 
 
 def head_assignment(case: Case, user: User) -> RoleAssignment | None:

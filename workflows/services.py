@@ -172,7 +172,7 @@ def _hand_to(case: Case, run: StepRun, person: User | None, *, action: str, assi
     run.save(update_fields=["assignee"])
     delegation = getattr(assignment, "delegation", None)
     CaseEvent.objects.create(case=case, at=timezone.now(), actor=assignment.user, role_id=assignment.role_id,
-                             unit=assignment.unit, acting=assignment.acting,
+                             unit=_unit_of(assignment), acting=assignment.acting,
                              on_behalf_of=delegation.on_behalf_of if delegation else None, action=action,
                              from_state=case.state, to_state=case.state, note=note)
     return run
@@ -270,6 +270,11 @@ def _stored(case: Case, run: StepRun, key: str, label: str, value: Any, by: User
     return value
 
 
+def _unit_of(assignment: RoleAssignment):
+    """The unit the person acts in; None for an invited outside party."""
+    return assignment.unit if assignment.unit_id else None
+
+
 OUTCOMES = {"complete": "complete", "decide_ya": "ya", "decide_tidak": "tidak", "send_back": "kembali",
             "cancel": "cancelled"}
 
@@ -290,7 +295,7 @@ def _record(case: Case, *, action: str, assignment: RoleAssignment, from_state: 
     if run is not None:
         run.completed_at = now
         run.actor = by
-        run.actor_unit = assignment.unit
+        run.actor_unit = _unit_of(assignment)
         run.actor_acting = assignment.acting
         run.actor_on_behalf_of = on_behalf_of
         run.outcome = OUTCOMES[action]
@@ -298,7 +303,7 @@ def _record(case: Case, *, action: str, assignment: RoleAssignment, from_state: 
         run.save()
         # The step no longer waits for anyone: its notices are done with.
         Notification.objects.filter(step_run=run, read_at__isnull=True).update(read_at=now)
-    CaseEvent.objects.create(case=case, at=now, actor=by, role=assignment.role, unit=assignment.unit,
+    CaseEvent.objects.create(case=case, at=now, actor=by, role=assignment.role, unit=_unit_of(assignment),
                              acting=assignment.acting, on_behalf_of=on_behalf_of, action=action,
                              from_state=from_state, to_state=case.state, note=note)
     if step is not None:

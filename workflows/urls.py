@@ -1,7 +1,7 @@
 from django.urls import path
 
 from workflows import views_print
-from workflows.views import announcements, cases, notifications, sops, tasks
+from workflows.views import announcements, cases, invitations, notifications, sops, tasks
 from workflows.views import archive
 
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("kasus/<int:pk>/langkah/<int:step>/penanganan/<str:what>/", cases.step_handle, name="step_handle"),
     path("kasus/<int:pk>/langkah/<int:step>/<slug:slug>/", cases.case_action, name="case_action"),
     path("kasus/<int:pk>/batal/", cases.case_cancel_view, name="case_cancel"),
+    path("kasus/<int:pk>/undang/", invitations.invite, name="case_invite"),
+    path("undangan/<str:token>/", invitations.accept, name="invitation_accept"),
     path("kasus/<int:pk>/konfirmasi/", cases.record_confirmation, name="record_confirmation"),
     path("kasus/<int:pk>/lampiran/<int:attachment_id>/", cases.attachment_download, name="attachment_download"),
     path("notifikasi/", notifications.notification_list, name="notifications"),

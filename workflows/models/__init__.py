@@ -1,5 +1,6 @@
 from workflows.models.announcements import Announcement, Dissemination
 from workflows.models.cases import Attachment, Case, CaseEvent, CaseInput, StepRun
+from workflows.models.invitations import Invitation
 from workflows.models.notifications import Notification
 from workflows.models.outbox import EmailAttempt, OutgoingEmail
 from workflows.models.records import CaseRecord, ExportJob
@@ -7,5 +8,5 @@ from workflows.models.sops import Sop, SopVersion
 from workflows.models.uploads import StagedUpload
 
 __all__ = ["Announcement", "Attachment", "Case", "CaseEvent", "CaseInput", "CaseRecord", "Dissemination", "EmailAttempt",
-           "ExportJob", "Notification", "OutgoingEmail", "Sop", "SopVersion", "StagedUpload",
+           "ExportJob", "Invitation", "Notification", "OutgoingEmail", "Sop", "SopVersion", "StagedUpload",
            "StepRun"]

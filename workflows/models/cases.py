@@ -193,7 +193,9 @@ class CaseEvent(models.Model):
                               verbose_name=_("oleh"))
     role = models.ForeignKey(Role, on_delete=models.PROTECT, to_field="code", db_column="role", related_name="+",
                              verbose_name=_("sebagai"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    # None for an outside party, who acts for their own organisation, not a unit of an agency.
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("unit"))
     acting = models.CharField(max_length=3, choices=Acting.choices, blank=True)
     on_behalf_of = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("atas nama"))

@@ -51,6 +51,7 @@ def case_detail(request, pk: int):
     return render(request, "workflows/case_detail.html", {
         "case": case, "story": case_story(case), "buttons": action_buttons(case, names),
         "handling": step_handling_for(case, request.user),
+        "invitations": invitations_for(case, request.user),
         "may_cancel": "cancel" in names,
         "refusal": last_refusal(case), "returned": last_return(case), "may_confirm": may_confirm,
         "confirm_form": ConfirmationForm(case=case) if may_confirm else None,
@@ -120,6 +121,20 @@ def _after_action(request, case):
                          % {"title": case.title, "no": step.no, "kegiatan": step.kegiatan,
                             "lane": case.spec.lane_label(step.lane)})
     return redirect("case_detail", case.pk)  # whoever acted keeps seeing the case
+
+
+def invitations_for(case, user) -> dict | None:
+    """The outside parties of the case, and the form to invite one, for those who may."""
+    from workflows.invitations import may_invite, outside_lanes
+    from workflows.views.invitations import InvitationForm
+
+    lanes = outside_lanes(case)
+    if not lanes:
+        return None
+    labels = {lane.role: lane.label for lane in lanes}
+    sent = [(i, labels.get(i.lane_role, i.lane_role)) for i in case.invitations.select_related("user")]
+    form = InvitationForm(lanes=lanes) if may_invite(case, user) else None
+    return {"sent": sent, "form": form} if sent or form else None
 
 
 def step_handling_for(case, user) -> dict | None:
