@@ -3,7 +3,6 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Delegation, Role, RoleAssignment, Unit, UnitKind, User
-from accounts.services import sync_unit_groups
 
 
 @admin.register(Role)
@@ -69,8 +68,3 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "full_name", "email", "password1", "password2")}),
     )
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Role rows edited inline: keep the unit groups (and so case visibility) in step.
-        sync_unit_groups(form.instance)

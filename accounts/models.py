@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -119,10 +119,6 @@ class Unit(models.Model):
     kind = models.ForeignKey(UnitKind, on_delete=models.PROTECT, to_field="code", db_column="kind",
                              related_name="units", verbose_name=_("jenis"))
     name = models.CharField(_("nama unit"), max_length=200)
-    group = models.OneToOneField(
-        Group, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="unit",
-        help_text="Everyone holding a role in the unit; carries the unit's object permissions.",
-    )
 
     class Meta:
         verbose_name = _("unit")

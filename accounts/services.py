@@ -1,5 +1,5 @@
-"""Writes to people, units and roles. Unit groups follow role assignments here, and only here."""
-from django.contrib.auth.models import Group
+"""Writes to people, roles and delegations. Nothing here copies rights: who may see or do
+what is read live from these rows (workflows.access, workflows.engine)."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -8,23 +8,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Delegation, Role, RoleAssignment, Unit, UnitKind, User
 from accounts.roles import SEED_ROLES, SEED_UNIT_KINDS
-
-
-def unit_group(unit: Unit) -> Group:
-    """The group of everyone holding a role in ``unit`` (created on first use)."""
-    if unit.group_id is None:
-        unit.group, _ = Group.objects.get_or_create(name=f"unit:{unit.pk}")
-        unit.save(update_fields=["group"])
-    return unit.group
-
-
-def sync_unit_groups(user: User) -> None:
-    """Make the user a member of exactly the groups of the units where they hold a role."""
-    units = Unit.objects.filter(role_assignments__user=user).distinct()
-    wanted = {unit_group(unit).pk for unit in units}
-    current = set(user.groups.filter(unit__isnull=False).values_list("pk", flat=True))
-    user.groups.remove(*(current - wanted))
-    user.groups.add(*(wanted - current))
 
 
 def seed_vocabulary() -> None:
@@ -40,15 +23,12 @@ def role_assign(*, user: User, role: "str | Role", unit: Unit, acting: str = "")
     assignment, _ = RoleAssignment.objects.update_or_create(
         user=user, role_id=getattr(role, "code", role), unit=unit, defaults={"acting": acting}
     )
-    sync_unit_groups(user)
     return assignment
 
 
 @transaction.atomic
 def role_revoke(*, assignment: RoleAssignment) -> None:
-    user = assignment.user
     assignment.delete()
-    sync_unit_groups(user)
 
 
 def headed_units(user: User):

@@ -50,4 +50,4 @@ def test_every_demo_nip_is_valid_and_every_role_is_held_in_a_unit(people):
         user.full_clean(exclude=["password"])
         assert user.role_assignments.exists()
     assert people["admin"].is_superuser and not people["admin"].role_assignments.exists()
-    assert people["kepala.lpse.ponorogo"].groups.filter(unit__name="LPSE Kabupaten Ponorogo").exists()
+    assert people["kepala.lpse.ponorogo"].role_assignments.filter(unit__name="LPSE Kabupaten Ponorogo").exists()
