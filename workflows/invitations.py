@@ -37,8 +37,9 @@ def outside_lanes(case: Case) -> list:
 
 
 def may_invite(case: Case, user: User) -> bool:
-    """Whoever started the case, or may act on its current step, invites the outside parties."""
-    if case.is_closed:
+    """Whoever started the case, or may act on its current step, invites the outside parties;
+    an outside party does not invite others."""
+    if case.is_closed or case.invitations.filter(user_id=user.pk).exists():
         return False
     step = case.current_step
     return case.started_by_id == user.pk or (step is not None and engine.lane_assignment(case, user, step.lane)

@@ -133,7 +133,9 @@ def invitations_for(case, user) -> dict | None:
         return None
     labels = {lane.role: lane.label for lane in lanes}
     sent = [(i, labels.get(i.lane_role, i.lane_role)) for i in case.invitations.select_related("user")]
-    form = InvitationForm(lanes=lanes) if may_invite(case, user) else None
+    joined = {i.lane_role for i, _label in sent if i.accepted_at}
+    open_lanes = [lane for lane in lanes if lane.role not in joined]
+    form = InvitationForm(lanes=open_lanes) if open_lanes and may_invite(case, user) else None
     return {"sent": sent, "form": form} if sent or form else None
 
 
