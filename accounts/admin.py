@@ -13,11 +13,17 @@ class RoleAdmin(admin.ModelAdmin):
     list_filter = ["scope"]
     search_fields = ["name", "code"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj else []  # definitions, history and assignments refer to it
+
 
 @admin.register(UnitKind)
 class UnitKindAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "head_role"]
     search_fields = ["name", "code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj else []
 
 
 @admin.register(Delegation)

@@ -31,7 +31,10 @@ class DelegationForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-        self.fields["role"].queryset = Role.objects.filter(scope=Role.Scope.AGENCY).order_by("name")
+        from accounts.services import delegable_roles
+
+        codes = set().union(*(delegable_roles(unit) for unit in units)) if units else set()
+        self.fields["role"].queryset = Role.objects.filter(code__in=codes).order_by("name")
         head_roles = {unit.kind.head_role_id for unit in units}
         if head_roles:
             self.fields["role"].initial = sorted(head_roles)[0]

@@ -31,6 +31,14 @@ def role_revoke(*, assignment: RoleAssignment) -> None:
     assignment.delete()
 
 
+def delegable_roles(unit: Unit) -> set[str]:
+    """Roles of ``unit`` its head may delegate: the head role itself, and roles someone holds
+    definitively in the unit (never a role the unit does not have)."""
+    held = set(RoleAssignment.objects.filter(unit=unit, acting="", role__scope=Role.Scope.AGENCY)
+               .values_list("role_id", flat=True))
+    return held | ({unit.kind.head_role_id} if unit.kind.head_role_id else set())
+
+
 def headed_units(user: User):
     """The units ``user`` heads (holds the unit kind's head role in), by their own assignment."""
     return (Unit.objects.filter(role_assignments__user=user, kind__head_role_id=F("role_assignments__role_id"))
@@ -49,13 +57,16 @@ def delegation_create(*, by: User, unit: Unit, role: str, delegate: User, kind: 
         raise PermissionDenied(_("Hanya kepala %(unit)s yang dapat mendelegasikan peran di unit itu.")
                                % {"unit": unit.name})
     errors = {}
-    role_obj = Role.objects.filter(code=role, scope=Role.Scope.AGENCY).first()
-    if role_obj is None:
-        errors["role"] = _("Pilih peran yang dipegang di dalam instansi.")
+    role_obj = Role.objects.filter(code=role).first()
+    if role not in delegable_roles(unit):
+        errors["role"] = _("Hanya peran kepala unit ini, atau peran yang dipegang definitif di unit ini, yang dapat "
+                           "didelegasikan.")
     if not delegate.is_active:
         errors["delegate"] = _("Akun penerima delegasi tidak aktif.")
     elif delegate.pk == by.pk:
         errors["delegate"] = _("Delegasi diberikan kepada orang lain, bukan kepada diri sendiri.")
+    elif not RoleAssignment.objects.filter(user=delegate, unit__agency_id=unit.agency_id).exists():
+        errors["delegate"] = _("Penerima delegasi harus pegawai %(agency)s.") % {"agency": unit.agency.name}
     if starts_on and ends_on and ends_on < starts_on:
         errors["ends_on"] = _("Tanggal selesai tidak boleh sebelum tanggal mulai.")
     if not (sk_number or "").strip():
@@ -73,7 +84,8 @@ def delegation_create(*, by: User, unit: Unit, role: str, delegate: User, kind: 
 def delegation_revoke(*, delegation: Delegation, by: User) -> Delegation:
     """End a delegation before its last day; it stops counting on the next request."""
     if not (by.is_superuser or headed_units(by).filter(pk=delegation.unit_id).exists()):
-        raise PermissionDenied(_("Hanya kepala %(unit)s yang dapat mencabut delegasi ini.") % {"unit": delegation.unit.name})
+        raise PermissionDenied(_("Hanya kepala %(unit)s yang dapat mencabut delegasi ini.")
+                               % {"unit": delegation.unit.name})
     if delegation.revoked_at is None:
         delegation.revoked_at = timezone.now()
         delegation.save(update_fields=["revoked_at"])

@@ -25,6 +25,14 @@ from accounts.roles import AUDITOR
 VIEW_CASE = "workflows.view_case"
 
 
+def active_delegations(user) -> list[Delegation]:
+    """The delegations in force for ``user`` today (each in its own agency's zone)."""
+    recent = datetime.date.today() - datetime.timedelta(days=1)  # a coarse cut; zones are checked below
+    return [d for d in Delegation.objects.filter(delegate=user, delegate__is_active=True, revoked_at__isnull=True,
+                                                 ends_on__gte=recent).select_related("role", "unit__agency")
+            if d.is_active_now()]
+
+
 def lane_q(user, prefix: str = "") -> Q:
     """Cases whose current step waits for a role ``user`` holds (in its agency, or nationally)."""
     condition = Q(pk__in=[])
@@ -41,15 +49,12 @@ def lane_q(user, prefix: str = "") -> Q:
     for case_id, role in Invitation.objects.filter(user=user, accepted_at__isnull=False).values_list(
             "case_id", "lane_role"):
         condition |= Q(**{f"{prefix}pk": case_id, f"{prefix}current_role": role})
-    for delegation in (Delegation.objects.filter(delegate=user, delegate__is_active=True, revoked_at__isnull=True,
-                                                 ends_on__gte=datetime.date.today() - datetime.timedelta(days=1))
-                       .select_related("role", "unit__agency")):
-        if not delegation.is_active_now():
-            continue
+    for delegation in active_delegations(user):
         if delegation.role.scope == Role.Scope.NATIONAL:
             condition |= Q(**{f"{prefix}current_role": delegation.role_id})
         elif delegation.role.scope == Role.Scope.AGENCY:
-            condition |= Q(**{f"{prefix}current_role": delegation.role_id, f"{prefix}agency_id": delegation.unit.agency_id})
+            condition |= Q(**{f"{prefix}current_role": delegation.role_id,
+                              f"{prefix}agency_id": delegation.unit.agency_id})
     return condition
 
 
@@ -70,8 +75,10 @@ def visible_cases(user) -> QuerySet:
         return Case.objects.all()
     granted = get_objects_for_user(user, VIEW_CASE, Case.objects.all(), use_groups=False, with_superuser=False,
                                    accept_global_perms=False)
+    delegated_units = [d.unit_id for d in active_delegations(user)]  # a Plh. sees the unit like its holder
     return Case.objects.filter(Q(unit_id__in=RoleAssignment.objects.filter(user=user).values("unit_id"))
-                               | participation_q(user) | Q(pk__in=granted.values("pk")))
+                               | Q(unit_id__in=delegated_units) | participation_q(user)
+                               | Q(pk__in=granted.values("pk")))
 
 
 def audited_agencies(user) -> set[int] | None:

@@ -71,7 +71,7 @@ def lane_assignment(case: Case, user: User, role: str) -> RoleAssignment | None:
     delegation = lane_delegations(case, role).filter(delegate=user).first()
     if delegation is not None:
         return delegation.as_assignment()
-    invitation = lane_invitees(case, role).filter(user=user).first()
+    invitation = lane_invitees(case, role).filter(user=user).first() if case.pk else None
     if invitation is not None:  # an outside party acts for their organisation, in no unit
         return RoleAssignment(user=user, role_id=role, unit=None)
     return None
@@ -106,7 +106,11 @@ def may_start(case: Case, user: User) -> bool:
 def assignee_of(case: Case):
     """Who the waiting step is taken by or assigned to, if anyone."""
     run = case.step_runs.filter(completed_at__isnull=True).select_related("assignee").first()
-    return run.assignee if run else None
+    if run is None or run.assignee is None:
+        return None
+    if lane_assignment(case, run.assignee, run.lane_role) is None:
+        return None  # they lost the role (or their delegation ended): the step is the lane's again
+    return run.assignee
 
 
 def may_act(case: Case, user: User) -> bool:

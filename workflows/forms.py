@@ -145,6 +145,7 @@ class StepForm(forms.Form):
                 self.records.append((spec, [[self[_RECORD % (spec.key, row, sub.key)] for sub in spec.fields]
                                             for row in range(1, self.record_rows[spec.key] + 1)]))
         self._kept: dict[str, Any] = {}  # token -> Attachment or StagedUpload
+        self._row_numbers: dict[str, list[int]] = {}  # records key -> form row of each row handed in
         self._resolve_kept()
 
     # -- kept files ---------------------------------------------------------------------
@@ -196,7 +197,9 @@ class StepForm(forms.Form):
 
         if not (self.is_bound and self.user is not None and self.files):
             return
-        StagedUpload.objects.filter(user=self.user, created_at__lt=timezone.now() - STAGED_FOR).delete()
+        for old in StagedUpload.objects.filter(user=self.user, created_at__lt=timezone.now() - STAGED_FOR):
+            old.file.delete(save=False)
+            old.delete()
         data = self.data.copy()
         for name in self.document_names:
             upload = self.files.get(name)
@@ -236,10 +239,12 @@ class StepForm(forms.Form):
         out = {}
         for spec in self.step.inputs if self.step else ():
             if spec.type == "records":
-                rows = [{sub.key: self._value(_RECORD % (spec.key, row, sub.key)) for sub in spec.fields}
-                        for row in range(1, self.record_rows[spec.key] + 1)]
+                rows = {row: {sub.key: self._value(_RECORD % (spec.key, row, sub.key)) for sub in spec.fields}
+                        for row in range(1, self.record_rows[spec.key] + 1)}
                 # A row added by mistake and left blank is no row; an all-blank form keeps one, to say what is missing.
-                out[spec.key] = [r for r in rows if any(v not in (None, "") for v in r.values())] or rows[:1]
+                kept = [row for row, values in rows.items() if any(v not in (None, "") for v in values.values())] or [1]
+                self._row_numbers[spec.key] = kept  # the services count kept rows: map their messages back
+                out[spec.key] = [rows[row] for row in kept]
             else:
                 out[spec.key] = self._value(spec.key)
         return out
@@ -258,7 +263,9 @@ class StepForm(forms.Form):
             if "[" in key:
                 base, rest = key.split("[", 1)
                 row, sub = rest.split("].", 1)
-                name = _RECORD % (base, int(row), sub)
+                numbers = self._row_numbers.get(base)
+                row = numbers[int(row) - 1] if numbers and int(row) <= len(numbers) else int(row)
+                name = _RECORD % (base, row, sub)
             self.add_error(name if name in self.fields else None, errors)
 
 

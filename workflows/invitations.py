@@ -9,7 +9,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,7 +73,7 @@ def invitation_send(*, case_id: int, lane_role: str, by: User, name: str, organi
     values = {"name": invitation.name, "lane": lane.label, "sop": case.spec.name, "title": case.title,
               "agency": case.agency.name, "by": by.full_name, "link": link,
               "until": timezone.localtime(invitation.expires_at, case.agency.tzinfo).strftime("%d-%m-%Y %H.%M")}
-    queue_email(to=invitation.email, case=case, subject=_("[LPSE SOP] Undangan: %(title)s") % values,
+    queue_email(to=invitation.email, case=case, redact=link, subject=_("[LPSE SOP] Undangan: %(title)s") % values,
                 body=_("Yth. %(name)s,\n\n%(by)s mengundang Anda sebagai %(lane)s pada kasus \"%(title)s\" "
                        "(%(sop)s, %(agency)s).\n\nBuka tautan ini untuk membuat akun dan melihat kasusnya "
                        "(berlaku sampai %(until)s):\n%(link)s\n") % values)
@@ -97,12 +97,21 @@ def invitation_for_token(token: str) -> Invitation:
 def invitation_accept(*, token: str, username: str, password: str) -> User:
     """Create the outside party's account and give it this case (and this lane) only."""
     invitation = invitation_for_token(token)
+    case = Case.objects.select_for_update().get(pk=invitation.case_id)  # one acceptance per lane at a time
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ActionRefused(_("Undangan ini sudah diterima. Masuk dengan akun yang dibuat waktu itu."))
+    if case.is_closed:
+        raise ActionRefused(_("Kasus ini sudah ditutup; undangannya tidak berlaku lagi."))
+    if case.invitations.filter(lane_role=invitation.lane_role, accepted_at__isnull=False).exists():
+        raise ActionRefused(_("Orang lain sudah menerima undangan untuk peran ini pada kasus ini."))
     username = (username or "").strip()
     if not username:
         raise ValidationError({"username": _("Nama pengguna wajib diisi.")})
+    try:
+        User._meta.get_field("username").run_validators(username)
+    except ValidationError as exc:
+        raise ValidationError({"username": exc.messages}) from None
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("Nama pengguna itu sudah dipakai; pilih yang lain.")})
     user = User(username=username, full_name=invitation.name, email=invitation.email, phone=invitation.phone,
@@ -112,7 +121,11 @@ def invitation_accept(*, token: str, username: str, password: str) -> User:
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from None
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # taken a moment ago by someone else
+        raise ValidationError({"username": _("Nama pengguna itu sudah dipakai; pilih yang lain.")}) from None
     assign_perm(VIEW_CASE, user, invitation.case)  # the one case this person may open
     invitation.user = user
     invitation.accepted_at = timezone.now()

@@ -38,10 +38,13 @@ def header_safe(value: str, limit: int = SUBJECT_MAX) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def queue_email(*, to: str, subject: str, body: str, recipient=None, case=None) -> OutgoingEmail:
-    """Store the email now; the worker sends it after the current transaction commits."""
+def queue_email(*, to: str, subject: str, body: str, recipient=None, case=None, redact: str = "") -> OutgoingEmail:
+    """Store the email now; the worker sends it after the current transaction commits.
+
+    ``redact``: a secret in the body (an invitation link) kept only until the email is sent.
+    """
     email = OutgoingEmail.objects.create(to=to, subject=header_safe(subject), body=body, recipient=recipient,
-                                         case=case, next_attempt_at=timezone.now())
+                                         case=case, next_attempt_at=timezone.now(), redact=redact)
     transaction.on_commit(partial(_enqueue, email.pk), robust=True)
     return email
 
@@ -93,8 +96,9 @@ def deliver(email_id: int) -> str:
             return "retry"
         return "failed"
     EmailAttempt.objects.create(email=email, at=timezone.now(), ok=True)
+    body = email.body.replace(email.redact, "[…]") if email.redact else email.body
     OutgoingEmail.objects.filter(pk=email.pk).update(status=OutgoingEmail.Status.SENT, sent_at=timezone.now(),
-                                                     next_attempt_at=None)
+                                                     next_attempt_at=None, body=body, redact="")
     return "sent"
 
 

@@ -121,8 +121,9 @@ def case_take_step(*, case_id: int, step: int, by: User) -> StepRun:
     assignment = engine.lane_assignment(case, by, run.lane_role)
     if assignment is None:
         raise PermissionDenied(engine.refusal(case, "complete", by) or _("Langkah ini bukan bagian Anda."))
-    if run.assignee_id not in (None, by.pk):
-        raise ActionRefused(_("Langkah %(no)d sudah diambil %(name)s.") % {"no": step, "name": run.assignee.full_name})
+    holder = engine.assignee_of(case)
+    if holder is not None and holder.pk != by.pk:
+        raise ActionRefused(_("Langkah %(no)d sudah diambil %(name)s.") % {"no": step, "name": holder.full_name})
     return _hand_to(case, run, by, action="take", assignment=assignment)
 
 

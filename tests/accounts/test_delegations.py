@@ -86,3 +86,36 @@ def test_only_the_head_of_a_unit_delegates_its_roles(seed_sops, people, client):
     assert "Tanggal selesai tidak boleh sebelum tanggal mulai." in response.content.decode()
     assert not Delegation.objects.exists()
     assert "Delegasi" in client.get(reverse("my_tasks")).content.decode()
+
+
+def test_a_head_delegates_only_the_roles_of_their_own_unit(seed_sops, people, client):
+    client.force_login(people["kepala.lpse.ponorogo"])
+    lpse = Unit.objects.get(agency__code="ponorogo", kind_id="lpse")
+    data = {"unit": lpse.pk, "delegate": people["admin.ppe.ponorogo"].pk, "kind": "plh", "starts_on": "2026-11-24",
+            "ends_on": "2026-11-25", "sk_number": "1"}
+    response = client.post(reverse("delegations"), {**data, "role": "kepala_ukpbj"})  # the UKPBJ's head
+    assert response.status_code == 400 and not Delegation.objects.exists()
+    from accounts.services import delegation_create
+    from django.core.exceptions import ValidationError
+    with pytest.raises(ValidationError, match="Hanya peran kepala unit ini"):
+        delegation_create(by=people["kepala.lpse.ponorogo"], unit=lpse, role="kepala_ukpbj",
+                          delegate=people["admin.ppe.ponorogo"], kind="plh", starts_on=datetime.date(2026, 11, 24),
+                          ends_on=datetime.date(2026, 11, 25), sk_number="1")
+    with pytest.raises(ValidationError, match="Penerima delegasi harus pegawai Pemerintah Kabupaten Ponorogo"):
+        delegation_create(by=people["kepala.lpse.ponorogo"], unit=lpse, role="kepala_lpse",
+                          delegate=people["helpdesk.kkp"], kind="plh", starts_on=datetime.date(2026, 11, 24),
+                          ends_on=datetime.date(2026, 11, 25), sk_number="1")
+
+
+def test_a_plh_head_from_another_unit_sees_the_unit_cases_like_its_head(seed_sops, people, client):
+    pokja = people["pokja.ponorogo"]  # of the UKPBJ, not the LPSE
+    from accounts.services import delegation_create
+    with time_machine.travel(MONDAY, tick=False):
+        case = case_at(seed_sops["PNG-UPDATE-SPSE"].latest_version, 1)  # an LPSE case waiting for the Admin PPE
+        client.force_login(pokja)
+        assert client.get(reverse("case_detail", args=[case.pk])).status_code == 404
+        delegation_create(by=people["kepala.lpse.ponorogo"], unit=Unit.objects.get(agency__code="ponorogo",
+                          kind_id="lpse"), role="kepala_lpse", delegate=pokja, kind="plh",
+                          starts_on=MONDAY.date(), ends_on=MONDAY.date(), sk_number="1")
+        assert client.get(reverse("case_detail", args=[case.pk])).status_code == 200
+        assert "Batalkan kasus" in client.get(reverse("case_detail", args=[case.pk])).content.decode()

@@ -149,3 +149,39 @@ def test_only_the_starter_or_the_current_pelaksana_invites(verifikasi, people, c
     assert response.status_code == 403
     assert not Invitation.objects.exists()
     assert Case.objects.get(pk=case.pk).current_step.no == 2
+
+
+def test_one_acceptance_per_lane_and_none_after_the_case_closed(verifikasi, people, client,
+                                                                django_capture_on_commit_callbacks):
+    from workflows.services import case_cancel
+
+    case = case_at(verifikasi, 2)
+    first = invite(client, case, people, django_capture_on_commit_callbacks)
+    second = invite(client, case, people, django_capture_on_commit_callbacks, email="lain@majujaya.co.id")
+    client.logout()
+    data = {"password": "Rahasia-Kuat-2026", "password_again": "Rahasia-Kuat-2026"}
+    assert client.post(reverse("invitation_accept", args=[first]), {"username": "budi", **data}).status_code == 302
+    client.logout()
+    response = client.post(reverse("invitation_accept", args=[second]), {"username": "lain", **data})
+    assert response.status_code == 410 and "Orang lain sudah menerima" in response.content.decode()
+    other = case_at(verifikasi, 2)
+    third = invite(client, other, people, django_capture_on_commit_callbacks)
+    case_cancel(case_id=other.pk, by=people["kepala.lpse.ponorogo"], reason="Permohonan ditarik")
+    client.logout()
+    response = client.post(reverse("invitation_accept", args=[third]), {"username": "ketiga", **data})
+    assert response.status_code == 410 and "sudah ditutup" in response.content.decode()
+    assert not User.objects.filter(username__in=["lain", "ketiga"]).exists()
+
+
+def test_a_username_is_checked_and_the_link_is_not_kept_once_sent(verifikasi, people, client,
+                                                                   django_capture_on_commit_callbacks):
+    from workflows.models import OutgoingEmail
+
+    case = case_at(verifikasi, 2)
+    token = invite(client, case, people, django_capture_on_commit_callbacks)
+    sent = OutgoingEmail.objects.get(to="budi@majujaya.co.id")
+    assert sent.status == OutgoingEmail.Status.SENT and token not in sent.body and "/undangan/" not in sent.body
+    client.logout()
+    response = client.post(reverse("invitation_accept", args=[token]), {
+        "username": "budi santoso/<x>", "password": "Rahasia-Kuat-2026", "password_again": "Rahasia-Kuat-2026"})
+    assert response.status_code == 400 and not User.objects.filter(username__startswith="budi").exists()

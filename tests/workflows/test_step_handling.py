@@ -73,3 +73,14 @@ def test_handing_a_step_back_opens_it_to_the_lane_again(pokja_step, people):
 def test_a_step_nobody_took_stays_open_to_every_holder(pokja_step, people):
     assert all(inbox_for(people[u]).waiting == 1 for u in ("pokja.ponorogo", "pokja2.ponorogo"))
     act(pokja_step, "complete", by=people["pokja2.ponorogo"])
+
+
+def test_a_step_held_by_someone_who_lost_the_role_is_the_lanes_again(pokja_step, people):
+    from accounts.services import role_revoke
+
+    bayu, lestari = people["pokja.ponorogo"], people["pokja2.ponorogo"]
+    case_take_step(case_id=pokja_step.pk, step=4, by=bayu)
+    for assignment in bayu.role_assignments.filter(role_id="pokja"):
+        role_revoke(assignment=assignment)
+    case_take_step(case_id=pokja_step.pk, step=4, by=lestari)
+    act(pokja_step, "complete", by=lestari)

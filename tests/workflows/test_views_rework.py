@@ -191,3 +191,17 @@ def test_a_blank_row_added_by_mistake_is_left_out(seed_sops, people, client):
     assert response.status_code == 302, response.content.decode()[:2000]
     rows = Case.objects.get(title="Akun Pokja satu orang").inputs.get(key="data_pokja").value
     assert [r["nama"] for r in rows] == ["Bayu Setiawan"]
+
+
+def test_a_message_about_a_row_lands_on_that_row_when_a_blank_row_is_left_out(seed_sops, people, client):
+    version = seed_sops["PNG-AKUN-POKJA"].latest_version
+    client.force_login(starter(version))
+    bad = {k.replace("-1-", "-3-"): v for k, v in pokja_row(1, "Lestari").items()}
+    bad["data_pokja-3-nip"] = "123"
+    page = client.post(reverse("start_case", args=[version.pk]), {
+        "title": "Akun Pokja", "rows-data_pokja": "3", **{k.replace("-1-", "-2-"): v
+                                                          for k, v in pokja_row(1, "Bayu").items()}, **bad,
+        "surat_perintah": SimpleUploadedFile("surat.pdf", PDF, "application/pdf")}).content.decode()
+    error_at = page.index('class="error" id="id_data_pokja-3-nip_error"')
+    assert page.index('name="data_pokja-3-nip"') < error_at
+    assert 'id="id_data_pokja-2-nip_error"' not in page

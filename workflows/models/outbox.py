@@ -23,6 +23,8 @@ class OutgoingEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
     next_attempt_at = models.DateTimeField(_("percobaan berikutnya"), null=True, blank=True)
     last_error = models.TextField(_("galat terakhir"), blank=True)
+    # A secret in the body (an invitation link) that is blanked out once the email is sent.
+    redact = models.CharField(max_length=500, blank=True, editable=False)
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
     sent_at = models.DateTimeField(_("terkirim pada"), null=True, blank=True)
 
