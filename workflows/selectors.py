@@ -126,6 +126,21 @@ def previous_handover(case: Case) -> dict | None:
     return done[-1]
 
 
+def case_kelengkapan(case: Case, handover: dict | None) -> list[dict]:
+    """Everything the case holds so far (the latest of each item, in sheet order), beyond what
+    ``handover`` already shows: e.g. the Kepala UKPBJ's perintah for the Admin PPE who carries
+    it out two steps later."""
+    step = case.current_step
+    if step is None:
+        return []
+    shown = {item["label"] for item in (handover or {}).get("inputs", [])}
+    specs = [spec for s in case.spec.steps for spec in s.inputs]
+    latest = {item.key: item for item in case.inputs.order_by("pk")}
+    attachments = {a.pk: a for a in case.attachments.all()}
+    items = [_display(spec, latest[spec.key].value, case, attachments) for spec in specs if spec.key in latest]
+    return [item for item in items if item["label"] not in shown]
+
+
 def _display(spec, value, case, attachments) -> dict:
     """One kelengkapan value as the case page shows it."""
     from django.utils.dateparse import parse_datetime

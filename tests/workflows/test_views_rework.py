@@ -205,3 +205,12 @@ def test_a_message_about_a_row_lands_on_that_row_when_a_blank_row_is_left_out(se
     error_at = page.index('class="error" id="id_data_pokja-3-nip_error"')
     assert page.index('name="data_pokja-3-nip"') < error_at
     assert 'id="id_data_pokja-2-nip_error"' not in page
+
+
+def test_a_step_shows_what_it_needs_from_earlier_steps(seed_sops, people, client):
+    case = case_at(seed_sops["PNG-UPDATE-SPSE"].latest_version, 5)  # the Admin PPE carries out the perintah of step 3
+    client.force_login(people["admin.ppe.ponorogo"])
+    page = client.get(action_url(case, "complete")).content.decode()
+    section = page[page.index('id="held-title"'):]
+    section = section[:section.index("</section>")]
+    assert "Perintah update rilis terbaru SPSE" in section and "surat_pemberitahuan.pdf" in section
