@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, Unit, User
 from accounts.roles import Acting
+from accounts.services import delegable_roles
 
 
 class LoginForm(AuthenticationForm):
@@ -31,8 +32,6 @@ class DelegationForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-        from accounts.services import delegable_roles
-
         codes = set().union(*(delegable_roles(unit) for unit in units)) if units else set()
         self.fields["role"].queryset = Role.objects.filter(code__in=codes).order_by("name")
         head_roles = {unit.kind.head_role_id for unit in units}

@@ -5,6 +5,7 @@ import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.nip import format_nip, normalize_nip, validate_nip
@@ -238,7 +239,5 @@ class Delegation(models.Model):
 
     def is_active_now(self) -> bool:
         """In force today, in the zone of the unit's agency."""
-        from django.utils import timezone
-
         today = timezone.localtime(timezone.now(), self.unit.agency.tzinfo).date()
         return self.revoked_at is None and self.starts_on <= today <= self.ends_on

@@ -21,6 +21,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import Delegation, Role, RoleAssignment
 from accounts.roles import AUDITOR
+from workflows.models import Case, CaseEvent, Invitation
 
 VIEW_CASE = "workflows.view_case"
 
@@ -33,51 +34,48 @@ def active_delegations(user) -> list[Delegation]:
             if d.is_active_now()]
 
 
-def lane_q(user, prefix: str = "") -> Q:
-    """Cases whose current step waits for a role ``user`` holds (in its agency, or nationally)."""
+def _standings(user, delegations: list[Delegation]) -> list[tuple[str, str, int]]:
+    """(role, where held, agency) for every role ``user`` holds or acts in by delegation today."""
+    held = list(RoleAssignment.objects.filter(user=user, user__is_active=True).values_list(
+        "role", "role__scope", "unit__agency_id"))
+    return held + [(d.role_id, d.role.scope, d.unit.agency_id) for d in delegations]
+
+
+def lane_q(user, prefix: str = "", delegations: list[Delegation] | None = None) -> Q:
+    """Cases whose current step waits for ``user``: a role they hold or stand in for (in its
+    agency, or nationally), or the lane of a case that invited them."""
+    delegations = active_delegations(user) if delegations is None else delegations
     condition = Q(pk__in=[])
-    for role, scope, agency_id in RoleAssignment.objects.filter(user=user, user__is_active=True).values_list(
-            "role", "role__scope", "unit__agency_id"):
-        if scope == Role.Scope.OUTSIDE:
-            continue  # outside parties act only where a case invites them
+    for role, scope, agency_id in _standings(user, delegations):
         if scope == Role.Scope.NATIONAL:
             condition |= Q(**{f"{prefix}current_role": role})
-        else:
+        elif scope == Role.Scope.AGENCY:
             condition |= Q(**{f"{prefix}current_role": role, f"{prefix}agency_id": agency_id})
-    from workflows.models import Invitation
-
+        # outside parties act only where a case invites them (below)
     for case_id, role in Invitation.objects.filter(user=user, accepted_at__isnull=False).values_list(
             "case_id", "lane_role"):
         condition |= Q(**{f"{prefix}pk": case_id, f"{prefix}current_role": role})
-    for delegation in active_delegations(user):
-        if delegation.role.scope == Role.Scope.NATIONAL:
-            condition |= Q(**{f"{prefix}current_role": delegation.role_id})
-        elif delegation.role.scope == Role.Scope.AGENCY:
-            condition |= Q(**{f"{prefix}current_role": delegation.role_id,
-                              f"{prefix}agency_id": delegation.unit.agency_id})
     return condition
 
 
-def participation_q(user) -> Q:
+def participation_q(user, delegations: list[Delegation] | None = None) -> Q:
     """Cases ``user`` takes part in: started, acted on, or must act on now."""
-    from workflows.models import CaseEvent
-
-    return Q(started_by=user) | Q(pk__in=CaseEvent.objects.filter(actor=user).values("case_id")) | lane_q(user)
+    return (Q(started_by=user) | Q(pk__in=CaseEvent.objects.filter(actor=user).values("case_id"))
+            | lane_q(user, delegations=delegations))
 
 
 def visible_cases(user) -> QuerySet:
     """Every case ``user`` may open, auditors' archive aside."""
-    from workflows.models import Case
-
     if not (getattr(user, "is_authenticated", False) and user.is_active):
         return Case.objects.none()
     if user.is_superuser:  # the application administrator reads every case (never acts without a role)
         return Case.objects.all()
     granted = get_objects_for_user(user, VIEW_CASE, Case.objects.all(), use_groups=False, with_superuser=False,
                                    accept_global_perms=False)
-    delegated_units = [d.unit_id for d in active_delegations(user)]  # a Plh. sees the unit like its holder
+    delegations = active_delegations(user)
+    units = [d.unit_id for d in delegations]  # a Plh. sees the unit's cases like its holder
     return Case.objects.filter(Q(unit_id__in=RoleAssignment.objects.filter(user=user).values("unit_id"))
-                               | Q(unit_id__in=delegated_units) | participation_q(user)
+                               | Q(unit_id__in=units) | participation_q(user, delegations)
                                | Q(pk__in=granted.values("pk")))
 
 
@@ -108,8 +106,6 @@ def may_view(user, case) -> bool:
 
 def case_for_user(user, pk: int):
     """The case if ``user`` may see it; 404 otherwise, so other agencies' cases stay invisible."""
-    from workflows.models import Case
-
     case = Case.objects.select_related("sop_version__sop", "agency", "unit").filter(pk=pk).first()
     if case is None or not may_view(user, case):
         raise Http404

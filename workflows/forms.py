@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Pangkat
 from workflows.definitions import InputSpec, StepSpec
 from workflows.kelengkapan import KeptDocument, clean_document
+from workflows.models import Attachment, StagedUpload
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 _RECORD = "%s-%d-%s"  # name of a record field: <input key>-<row>-<field key>
@@ -161,8 +162,6 @@ class StepForm(forms.Form):
 
     def _resolve_kept(self) -> None:
         """Find what each token names, keeping only files this person may use here."""
-        from workflows.models import Attachment, StagedUpload
-
         tokens = {name: token for name in self.document_names if _well_formed(token := self._token_of(name))}
         attachment_ids = [int(t[1:]) for t in tokens.values() if t[0] == "a"]
         staged_ids = [int(t[1:]) for t in tokens.values() if t[0] == "s"]
@@ -187,14 +186,12 @@ class StepForm(forms.Form):
         item = self._kept.get(value)
         if item is None:
             return None
-        if hasattr(item, "sha256"):  # an Attachment of this case
+        if isinstance(item, Attachment):  # handed in on an earlier run of this case
             return KeptDocument(item)
         return File(item.file.open("rb"), name=item.original_name)
 
     def stage_uploads(self) -> None:
         """Keep the valid files of this post for the form shown again (call before rendering it)."""
-        from workflows.models import StagedUpload
-
         if not (self.is_bound and self.user is not None and self.files):
             return
         for old in StagedUpload.objects.filter(user=self.user, created_at__lt=timezone.now() - STAGED_FOR):
@@ -223,7 +220,7 @@ class StepForm(forms.Form):
     def discard_staged(self) -> None:
         """The form was accepted: its staged files are attachments now."""
         for item in self._kept.values():
-            if not hasattr(item, "sha256"):
+            if isinstance(item, StagedUpload):
                 item.file.delete(save=False)
                 item.delete()
 

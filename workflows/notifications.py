@@ -16,11 +16,24 @@ from django.utils.translation import gettext as _
 from workflows import engine
 from workflows.models import Notification, StepRun
 from workflows.outbox import queue_email
+from workflows.selectors import last_return
 from workflows.templatetags.tanggal import tanggal
 
 
 def case_url(case) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("case_detail", args=[case.pk])
+
+
+def _tell(person, case, *, message: str, subject: str, body: str, step_run=None) -> None:
+    """One notice in the app and, when the person has an address, one email."""
+    Notification.objects.create(user=person, case=case, step_run=step_run, message=message[:500])
+    if person.email:
+        queue_email(to=person.email, recipient=person, case=case, subject=subject, body=body)
+
+
+def _values(case, step, **extra) -> dict:
+    return {"sop": case.spec.name, "title": case.title, "no": step.no, "kegiatan": step.kegiatan,
+            "url": case_url(case), **extra}
 
 
 def notify_assignment(run_id: int, by_name: str, note: str) -> None:
@@ -29,17 +42,14 @@ def notify_assignment(run_id: int, by_name: str, note: str) -> None:
     person, case = run.assignee, run.case
     if person is None or run.completed_at:
         return
-    step = case.spec.step(run.step_no)
     with transaction.atomic(), translation.override(person.language or settings.LANGUAGE_CODE):
-        values = {"sop": case.spec.name, "title": case.title, "no": step.no, "kegiatan": step.kegiatan,
-                  "by": by_name, "note": note or "—", "url": case_url(case)}
-        message = _("%(sop)s — \"%(title)s\": langkah %(no)d (%(kegiatan)s) ditugaskan kepada Anda oleh %(by)s.") % values
-        Notification.objects.create(user=person, case=case, message=message[:500])
-        if person.email:
-            queue_email(to=person.email, recipient=person, case=case,
-                        subject=_("[LPSE SOP] Ditugaskan kepada Anda: %(title)s") % values,
-                        body=_("Langkah %(no)d kasus \"%(title)s\" (%(sop)s) ditugaskan kepada Anda oleh %(by)s.\n"
-                               "Catatan: %(note)s\n\nLangkah %(no)d: %(kegiatan)s\n\n%(url)s\n") % values)
+        values = _values(case, case.spec.step(run.step_no), by=by_name, note=note or "—")
+        _tell(person, case,
+              message=_("%(sop)s — \"%(title)s\": langkah %(no)d (%(kegiatan)s) ditugaskan kepada Anda oleh "
+                        "%(by)s.") % values,
+              subject=_("[LPSE SOP] Ditugaskan kepada Anda: %(title)s") % values,
+              body=_("Langkah %(no)d kasus \"%(title)s\" (%(sop)s) ditugaskan kepada Anda oleh %(by)s.\n"
+                     "Catatan: %(note)s\n\nLangkah %(no)d: %(kegiatan)s\n\n%(url)s\n") % values)
 
 
 def notify_step_run(run_id: int) -> int:
@@ -52,30 +62,26 @@ def notify_step_run(run_id: int) -> int:
     case = run.case
     step = case.spec.step(run.step_no)
     told = set(Notification.objects.filter(step_run=run).values_list("user_id", flat=True))
-    # A step that comes back after a head returned it says so, with who and why.
-    before = case.step_runs.filter(pk__lt=run.pk).select_related("actor").order_by("-pk").first()
-    returned = before if before is not None and before.outcome == "kembali" else None
+    returned = last_return(case)  # a step that comes back after a head returned it says so, with who and why
     people = [person for person in engine.lane_people(case, step.lane) if person.pk not in told]
     with transaction.atomic():
         for person in people:
             with translation.override(person.language or settings.LANGUAGE_CODE):
                 due = tanggal(run.due_at, case.agency) if run.due_at else _("tanpa batas waktu")
-                values = {"sop": case.spec.name, "title": case.title, "no": step.no, "kegiatan": step.kegiatan,
-                          "due": due, "url": case_url(case)}
+                values = _values(case, step, due=due)
                 if returned:
-                    values |= {"by": returned.actor.full_name, "reason": returned.note}
-                    message = _("%(sop)s — \"%(title)s\": langkah %(no)d (%(kegiatan)s) dikembalikan kepada Anda "
-                                "oleh %(by)s: %(reason)s") % values
-                    subject = _("[LPSE SOP] Dikembalikan: %(title)s") % values
-                    body = _("Langkah %(no)d kasus \"%(title)s\" (%(sop)s) dikembalikan kepada Anda oleh %(by)s.\n"
-                             "Alasan: %(reason)s\n\nLangkah %(no)d: %(kegiatan)s\nBatas waktu: %(due)s\n\n"
-                             "%(url)s\n") % values
+                    values |= {"by": returned["by"].full_name, "reason": returned["reason"]}
+                    _tell(person, case, step_run=run,
+                          message=_("%(sop)s — \"%(title)s\": langkah %(no)d (%(kegiatan)s) dikembalikan kepada "
+                                    "Anda oleh %(by)s: %(reason)s") % values,
+                          subject=_("[LPSE SOP] Dikembalikan: %(title)s") % values,
+                          body=_("Langkah %(no)d kasus \"%(title)s\" (%(sop)s) dikembalikan kepada Anda oleh "
+                                 "%(by)s.\nAlasan: %(reason)s\n\nLangkah %(no)d: %(kegiatan)s\nBatas waktu: %(due)s"
+                                 "\n\n%(url)s\n") % values)
                 else:
-                    message = _("%(sop)s — \"%(title)s\": langkah %(no)d (%(kegiatan)s) menunggu Anda.") % values
-                    subject = _("[LPSE SOP] Tugas baru: %(title)s") % values
-                    body = _("Kasus \"%(title)s\" (%(sop)s) menunggu Anda.\n\n"
-                             "Langkah %(no)d: %(kegiatan)s\nBatas waktu: %(due)s\n\n%(url)s\n") % values
-                Notification.objects.create(user=person, case=case, step_run=run, message=message[:500])
-                if person.email:
-                    queue_email(to=person.email, recipient=person, case=case, subject=subject, body=body)
+                    _tell(person, case, step_run=run,
+                          message=_("%(sop)s — \"%(title)s\": langkah %(no)d (%(kegiatan)s) menunggu Anda.") % values,
+                          subject=_("[LPSE SOP] Tugas baru: %(title)s") % values,
+                          body=_("Kasus \"%(title)s\" (%(sop)s) menunggu Anda.\n\n"
+                                 "Langkah %(no)d: %(kegiatan)s\nBatas waktu: %(due)s\n\n%(url)s\n") % values)
     return len(people)

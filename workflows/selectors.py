@@ -114,31 +114,25 @@ def previous_values(case: Case, step_no: int) -> dict:
     return {item.key: item.value for item in run.inputs.all()} if run else {}
 
 
-def previous_handover(case: Case) -> dict | None:
-    """What the step before the current one handed in (kelengkapan, note, files): what a head
-    approves or returns, what a checker checks."""
+def handover(case: Case) -> tuple[dict | None, list[dict]]:
+    """For the form of the waiting step, from one read of the case story:
+
+    - what the step before handed in (kelengkapan, note, files): what a head approves or
+      returns, what a checker checks; None after a return (``last_return`` shows that);
+    - everything else the case holds so far, the latest of each item in sheet order: e.g. the
+      Kepala UKPBJ's perintah for the Admin PPE who carries it out two steps later.
+    """
+    if case.is_closed:
+        return None, []
     story = case_story(case)
-    runs = [item | {"step": row["step"]} for row in story["rows"] for item in row["runs"]]
-    runs.sort(key=lambda item: item["run"].pk)
-    done = [item for item in runs if item["run"].completed_at]
-    if case.is_closed or not done or done[-1]["run"].outcome == "kembali":
-        return None  # nothing to approve; a return is shown by ``last_return``
-    return done[-1]
-
-
-def case_kelengkapan(case: Case, handover: dict | None) -> list[dict]:
-    """Everything the case holds so far (the latest of each item, in sheet order), beyond what
-    ``handover`` already shows: e.g. the Kepala UKPBJ's perintah for the Admin PPE who carries
-    it out two steps later."""
-    step = case.current_step
-    if step is None:
-        return []
-    shown = {item["label"] for item in (handover or {}).get("inputs", [])}
-    specs = [spec for s in case.spec.steps for spec in s.inputs]
-    latest = {item.key: item for item in case.inputs.order_by("pk")}
-    attachments = {a.pk: a for a in case.attachments.all()}
-    items = [_display(spec, latest[spec.key].value, case, attachments) for spec in specs if spec.key in latest]
-    return [item for item in items if item["label"] not in shown]
+    runs = sorted(((row["step"], item) for row in story["rows"] for item in row["runs"]),
+                  key=lambda pair: pair[1]["run"].pk)
+    done = [item | {"step": step} for step, item in runs if item["run"].completed_at]
+    previous = done[-1] if done and done[-1]["run"].outcome != "kembali" else None
+    latest = {entry["key"]: entry for _step, item in runs for entry in item["inputs"]}
+    order = [spec.key for step in case.spec.steps for spec in step.inputs]
+    shown = {entry["key"] for entry in (previous or {}).get("inputs", [])}
+    return previous, [latest[key] for key in order if key in latest and key not in shown]
 
 
 def _display(spec, value, case, attachments) -> dict:
@@ -147,7 +141,7 @@ def _display(spec, value, case, attachments) -> dict:
 
     from workflows.templatetags.tanggal import tanggal
 
-    item = {"label": spec.label, "text": "", "attachment": None, "rows": None}
+    item = {"key": spec.key, "label": spec.label, "text": "", "attachment": None, "rows": None}
     if spec.type == "document" and isinstance(value, dict):
         item["attachment"] = attachments.get(value.get("attachment"))
         item["text"] = value.get("name", "")

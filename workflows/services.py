@@ -171,11 +171,7 @@ def _hand_to(case: Case, run: StepRun, person: User | None, *, action: str, assi
     """Set who handles the waiting step, and write it in the history (the state stays)."""
     run.assignee = person
     run.save(update_fields=["assignee"])
-    delegation = getattr(assignment, "delegation", None)
-    CaseEvent.objects.create(case=case, at=timezone.now(), actor=assignment.user, role_id=assignment.role_id,
-                             unit=_unit_of(assignment), acting=assignment.acting,
-                             on_behalf_of=delegation.on_behalf_of if delegation else None, action=action,
-                             from_state=case.state, to_state=case.state, note=note)
+    _history(case, assignment, at=timezone.now(), action=action, from_state=case.state, note=note)
     return run
 
 def _locked(case_id: int) -> Case:
@@ -271,9 +267,15 @@ def _stored(case: Case, run: StepRun, key: str, label: str, value: Any, by: User
     return value
 
 
-def _unit_of(assignment: RoleAssignment):
-    """The unit the person acts in; None for an invited outside party."""
-    return assignment.unit if assignment.unit_id else None
+def _history(case: Case, assignment: RoleAssignment, *, at, action: str, from_state: str, note: str) -> CaseEvent:
+    """One history row: who acted, in which role and unit (none for an invited outside party),
+    and for whom when they stood in by delegation."""
+    delegation = getattr(assignment, "delegation", None)
+    return CaseEvent.objects.create(
+        case=case, at=at, actor=assignment.user, role_id=assignment.role_id,
+        unit=assignment.unit if assignment.unit_id else None, acting=assignment.acting,
+        on_behalf_of=delegation.on_behalf_of if delegation else None, action=action, from_state=from_state,
+        to_state=case.state, note=note)
 
 
 OUTCOMES = {"complete": "complete", "decide_ya": "ya", "decide_tidak": "tidak", "send_back": "kembali",
@@ -285,28 +287,23 @@ def _record(case: Case, *, action: str, assignment: RoleAssignment, from_state: 
     """Save the moved case, close the finished step run, open the next, write history,
     and notify the next pelaksana once the transaction commits."""
     now = timezone.now()
-    by = assignment.user
-    delegation = getattr(assignment, "delegation", None)
-    on_behalf_of = delegation.on_behalf_of if delegation else None
     step = case.current_step
     case.current_role = step.lane if step else ""
     if case.is_closed:
         case.closed_at = now
     case.save()
+    event = _history(case, assignment, at=now, action=action, from_state=from_state, note=note)
     if run is not None:
         run.completed_at = now
-        run.actor = by
-        run.actor_unit = _unit_of(assignment)
-        run.actor_acting = assignment.acting
-        run.actor_on_behalf_of = on_behalf_of
+        run.actor = event.actor
+        run.actor_unit = event.unit
+        run.actor_acting = event.acting
+        run.actor_on_behalf_of = event.on_behalf_of
         run.outcome = OUTCOMES[action]
         run.note = note
         run.save()
         # The step no longer waits for anyone: its notices are done with.
         Notification.objects.filter(step_run=run, read_at__isnull=True).update(read_at=now)
-    CaseEvent.objects.create(case=case, at=now, actor=by, role=assignment.role, unit=_unit_of(assignment),
-                             acting=assignment.acting, on_behalf_of=on_behalf_of, action=action,
-                             from_state=from_state, to_state=case.state, note=note)
     if step is not None:
         activated = StepRun.objects.create(case=case, step_no=step.no, lane_role=step.lane, activated_at=now,
                                            due_at=step.waktu.due_from(now))

@@ -38,10 +38,11 @@ def unheld_lanes(spec: SopSpec) -> list[str]:
     """Lanes nobody holds today for the definition's agency: warnings, not errors (a role can
     be given after the import)."""
     agency = Agency.objects.filter(code=spec.agency).first()
+    roles = {role.code: role for role in Role.objects.filter(code__in=[lane.role for lane in spec.lanes])}
     warnings = []
     for lane in spec.lanes:
         holders = RoleAssignment.objects.filter(role_id=lane.role, user__is_active=True)
-        role = Role.objects.filter(code=lane.role).first()
+        role = roles.get(lane.role)
         if role is None or role.scope == Role.Scope.OUTSIDE:
             continue  # outside parties are invited per case
         if role.scope == Role.Scope.AGENCY:

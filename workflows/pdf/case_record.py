@@ -17,7 +17,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 from accounts.models import PaperSize
-from accounts.models import Role
 from workflows.models import Case, CaseRecord
 from workflows.pdf.render import render_pdf
 from workflows.selectors import case_story
@@ -61,7 +60,7 @@ def record_context(case: Case, record: CaseRecord, by, site_url: str | None = No
         "case": case, "story": story, "steps": steps, "record": record, "by": by,
         "generated_at": timezone.now(), "verify_url": verify_url,
         "qr": _qr_svg(verify_url), "page_css": _page_css(case),
-        "role_labels": dict(Role.objects.values_list("code", "name")), "source_sha256": case.sop_version.source_sha256,
+        "source_sha256": case.sop_version.source_sha256,
     }
 
 

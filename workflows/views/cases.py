@@ -13,10 +13,11 @@ from workflows import engine
 from workflows.access import case_for_user
 from workflows.announcements import confirmation_step, pokja_of
 from workflows.forms import StepForm
-from workflows.selectors import (case_kelengkapan, case_story, last_refusal, last_return, previous_handover,
-                                 previous_values)
+from workflows.invitations import may_invite, outside_lanes
+from workflows.selectors import case_story, handover, last_refusal, last_return, previous_values
 from workflows.services import (case_assign_step, case_cancel, case_complete_step, case_decide,
                                 case_record_confirmation, case_release_step, case_send_back, case_take_step)
+from workflows.views.invitations import InvitationForm
 from workflows.views.responses import record_rows, refuse, refused_action
 
 # URL word -> transition; the words are what a person sees in the address bar.
@@ -76,7 +77,7 @@ def case_action(request, pk: int, step: int, slug: str):
     needs_reason = transition in ("decide_tidak", "send_back")
     run = case.step_runs.get(completed_at__isnull=True)
     redo = {} if transition == "send_back" else previous_values(case, current.no)
-    handover = previous_handover(case)
+    previous, held = handover(case)
     form = StepForm(request.POST or None, request.FILES or None,
                     step=None if transition == "send_back" else current, rows=record_rows(request),
                     note_required=needs_reason, late=transition != "send_back" and run.is_overdue,
@@ -107,7 +108,7 @@ def case_action(request, pk: int, step: int, slug: str):
         form.stage_uploads()
     return render(request, "workflows/case_action.html", {
         "case": case, "step": current, "form": form, "transition": transition, "slug": slug,
-        "returned": last_return(case), "handover": handover, "held": case_kelengkapan(case, handover),
+        "returned": last_return(case), "handover": previous, "held": held,
         "label": next(b["label"] for b in action_buttons(case, names) if b["name"] == transition),
     }, status=400 if form.errors else 200)
 
@@ -127,9 +128,6 @@ def _after_action(request, case):
 
 def invitations_for(case, user) -> dict | None:
     """The outside parties of the case, and the form to invite one, for those who may."""
-    from workflows.invitations import may_invite, outside_lanes
-    from workflows.views.invitations import InvitationForm
-
     lanes = outside_lanes(case)
     if not lanes:
         return None

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from workflows.access import case_for_user
 from workflows.exceptions import ActionRefused
-from workflows.invitations import invitation_accept, invitation_for_token, invitation_send
+from workflows.invitations import invitation_accept, invitation_for_token, invitation_send, outside_lanes
 from workflows.views.responses import refused_action
 
 
@@ -30,8 +30,6 @@ class InvitationForm(forms.Form):
 @login_required
 @require_POST
 def invite(request, pk: int):
-    from workflows.invitations import outside_lanes
-
     case = case_for_user(request.user, pk)
     form = InvitationForm(request.POST, lanes=outside_lanes(case))
     if not form.is_valid():
