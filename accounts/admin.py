@@ -61,13 +61,15 @@ class RoleAssignmentInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "full_name", "nip", "jabatan", "is_active"]
+    list_display = ["username", "full_name", "agency", "nip", "jabatan", "is_active"]
+    list_filter = ["agency", "is_active"]
     search_fields = ["username", "full_name", "nip", "email"]
     ordering = ["full_name"]
     inlines = [RoleAssignmentInline]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Data pegawai"), {"fields": ("full_name", "nip", "pangkat_golongan", "jabatan", "phone", "email")}),
+        (_("Data pegawai"), {"fields": ("full_name", "agency", "nip", "pangkat_golongan", "jabatan", "phone", "email",
+                                        "organization", "npwp")}),
         (_("Hak akses"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Waktu penting"), {"fields": ("last_login", "date_joined")}),
     )

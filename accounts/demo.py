@@ -40,6 +40,8 @@ def load_demo(path: Path = DEMO_FILE) -> dict[str, int]:
             units[(agency.code, unit.kind_id)] = unit
     for person in data["people"]:
         fields = {k: person[k] for k in ("full_name", "nip", "pangkat_golongan", "jabatan", "phone")}
+        home = {role["agency"] for role in person["roles"]}  # staff of the one agency they serve
+        fields["agency"] = Agency.objects.get(code=home.pop()) if len(home) == 1 else None
         user, new = _person(person["username"], fields, data["password"])
         created["people"] += new
         for role in person["roles"]:

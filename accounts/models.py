@@ -147,6 +147,9 @@ class User(AbstractUser):
     # Outside parties (a Penyedia's staff) have no NIP: they are known by their organisation.
     organization = models.CharField(_("perusahaan/organisasi"), max_length=200, blank=True)
     npwp = models.CharField(_("NPWP"), max_length=30, blank=True)
+    # The agency whose administrator manages this account (its staff); none for outside parties.
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="staff",
+                               verbose_name=_("instansi"))
     language = models.CharField(_("bahasa"), max_length=5, choices=[("id", "Bahasa Indonesia"), ("en", "English")],
                                 default="id")
 

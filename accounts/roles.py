@@ -15,6 +15,7 @@ SEED_ROLES = (  # code, name, where held
     ("pm_lkpp", "PM Direktorat e-Procurement LKPP", "national"),
     ("pokja", "Pokja Pemilihan", "agency"),
     ("auditor", "Auditor", "agency"),
+    ("admin_instansi", "Administrator Instansi", "agency"),
 )
 SEED_UNIT_KINDS = (  # code, name, head role
     ("lpse", "LPSE", "kepala_lpse"),
@@ -26,6 +27,9 @@ SEED_UNIT_KINDS = (  # code, name, head role
 # Codes the application itself relies on; every other role is the administrator's data.
 AUDITOR = "auditor"
 POKJA = "pokja"
+# Manages the agency's units, people, role assignments and delegations in the app. Not SPSE's
+# "Admin Agency" (admin_agency), who manages user accounts inside SPSE itself.
+AGENCY_ADMIN = "admin_instansi"
 
 
 class Pangkat(models.TextChoices):

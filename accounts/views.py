@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import DelegationForm, LoginForm
 from accounts.models import Delegation
-from accounts.services import delegation_create, delegation_revoke, headed_units
+from accounts.services import delegating_units, delegation_create, delegation_revoke
 
 
 class LoginView(auth_views.LoginView):
@@ -39,11 +39,12 @@ def set_language(request):
 
 @login_required
 def delegations(request):
-    """Plt./Plh. of the units this person heads: the list, a form to delegate, and revoking."""
-    units = headed_units(request.user)
+    """Plt./Plh. of the units this person heads or administers: the list, a form to delegate,
+    and revoking."""
+    units = delegating_units(request.user)
     if not units and not request.user.delegations.exists():
-        return render(request, "403.html", {"reason": _("Halaman delegasi untuk kepala unit. Anda tidak mengepalai "
-                                                        "unit mana pun.")}, status=403)
+        return render(request, "403.html", {"reason": _("Halaman delegasi untuk kepala unit dan administrator "
+                                                        "instansi. Anda tidak mengepalai unit mana pun.")}, status=403)
     form = DelegationForm(request.POST or None, units=units) if units else None
     if request.method == "POST" and form is not None and form.is_valid():
         data = form.cleaned_data
@@ -66,7 +67,7 @@ def delegations(request):
 @login_required
 @require_POST
 def delegation_end(request, pk: int):
-    delegation = get_object_or_404(Delegation.objects.filter(unit__in=headed_units(request.user)), pk=pk)
+    delegation = get_object_or_404(Delegation.objects.filter(unit__in=delegating_units(request.user)), pk=pk)
     delegation_revoke(delegation=delegation, by=request.user)
     messages.success(request, _("Delegasi %(delegation)s dicabut; berakhir saat ini juga.") % {"delegation": delegation})
     return redirect("delegations")

@@ -1,4 +1,5 @@
-from accounts.services import headed_units
+from accounts.administration import administered_agencies
+from accounts.services import delegating_units
 from workflows.archive import may_use_archive
 from workflows.models import OutgoingEmail
 
@@ -11,7 +12,8 @@ def navigation(request):
     agencies = sorted({a.unit.agency.name for a in user.role_assignments.select_related("unit__agency")})
     context = {"unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
                "user_agencies": agencies, "is_auditor": may_use_archive(user),
-               "is_head": headed_units(user).exists()}
+               "is_head": delegating_units(user).exists(),
+               "is_agency_admin": administered_agencies(user).exists()}
     if user.is_staff:  # the administrator sees mail that could not be delivered, wherever they are
         context["failed_emails"] = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.FAILED).count()
     return context

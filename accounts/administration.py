@@ -1,0 +1,69 @@
+"""Who administers which agency, and what an agency administrator may change.
+
+An agency administrator (role ``admin_instansi`` held in one of the agency's units, or
+delegated for dates) manages that agency's units, staff, role assignments and delegations
+in the app, so the superuser is not needed for daily work. Read live on every request,
+like every other right in this application.
+
+What they may never do: reach another agency's people or units, or hand out a role whose
+holders would act beyond the agency (a national role, unless the agency itself is national
+like LKPP); outside-party roles are given per case by invitation, not assigned.
+"""
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Agency, Delegation, Role, RoleAssignment, Unit, User
+from accounts.roles import AGENCY_ADMIN
+
+
+def administered_agencies(user) -> QuerySet[Agency]:
+    """The agencies ``user`` administers today (every agency for the superuser)."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return Agency.objects.none()
+    if user.is_superuser:
+        return Agency.objects.all()
+    recent = timezone.now().date() - datetime.timedelta(days=1)  # each delegation's own zone is checked below
+    delegated = [d.unit.agency_id for d in Delegation.objects.filter(
+        delegate=user, role_id=AGENCY_ADMIN, revoked_at__isnull=True, ends_on__gte=recent,
+    ).select_related("unit__agency") if d.is_active_now()]
+    held = RoleAssignment.objects.filter(user=user, role_id=AGENCY_ADMIN).values("unit__agency_id")
+    return Agency.objects.filter(Q(pk__in=held) | Q(pk__in=delegated))
+
+
+def may_administer(user, agency: Agency) -> bool:
+    return administered_agencies(user).filter(pk=agency.pk).exists()
+
+
+def assignable_roles(agency: Agency) -> QuerySet[Role]:
+    """Roles an administrator of ``agency`` may give its staff: roles held inside an agency,
+    and national roles only in a national agency (LKPP's directorate gives PM LKPP)."""
+    scopes = [Role.Scope.AGENCY] + ([Role.Scope.NATIONAL] if agency.is_national else [])
+    return Role.objects.filter(scope__in=scopes).order_by("name")
+
+
+def creatable_scopes(user) -> list[str]:
+    """Where a role created by ``user`` may be held: a national role only by the superuser or
+    an administrator of a national agency."""
+    scopes = [Role.Scope.AGENCY, Role.Scope.OUTSIDE]
+    if user.is_superuser or administered_agencies(user).filter(is_national=True).exists():
+        scopes.insert(1, Role.Scope.NATIONAL)
+    return scopes
+
+
+def agency_people(agency: Agency) -> QuerySet[User]:
+    """The agency's staff, and anyone else holding a role in one of its units."""
+    return User.objects.filter(Q(agency=agency) | Q(role_assignments__unit__agency=agency)).distinct()
+
+
+def may_edit_person(agency: Agency, person: User) -> bool:
+    """The agency's own staff are edited by its administrator; a person of another agency
+    (or the application administrator) only has their assignments here listed and revoked."""
+    return person.agency_id == agency.pk and not person.is_superuser
+
+
+def agency_units(agency: Agency) -> QuerySet[Unit]:
+    return agency.units.select_related("kind__head_role").order_by("name")
