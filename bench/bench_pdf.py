@@ -69,9 +69,9 @@ def timed(job, runs: int) -> tuple[list[float], list[float]]:
 
 def time_sheet(code: str, runs: int) -> tuple[list[float], list[float]]:
     """Seconds per render of ``code``'s latest version."""
-    from workflows.pdf.sheet import find_sop_version, render_sop_sheet
+    from workflows.pdf.sheet import find_sop, find_sop_version, render_sop_sheet
 
-    return timed(lambda: render_sop_sheet(find_sop_version(code)), runs)
+    return timed(lambda: render_sop_sheet(find_sop_version(find_sop(code))), runs)
 
 
 def ten_step_case():

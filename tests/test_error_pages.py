@@ -30,7 +30,7 @@ def test_a_link_back_to_another_site_is_not_offered(client):
 
 def test_our_404_reason_is_shown(seed_sops, people, client):
     client.force_login(people["admin.ppe.ponorogo"])
-    response = client.get(reverse("sop_sheet_pdf", args=["PNG-UPDATE-SPSE"]), {"versi": "9"})
+    response = client.get(reverse("sop_sheet_pdf", args=["ponorogo", "PNG-UPDATE-SPSE"]), {"versi": "9"})
     page = response.content.decode()
     assert response.status_code == 404
     assert "SOP PNG-UPDATE-SPSE tidak memiliki versi 9; versi yang tersedia: 1." in page
@@ -38,7 +38,7 @@ def test_our_404_reason_is_shown(seed_sops, people, client):
 
 def test_django_english_404_reasons_are_not_shown(people, client):
     client.force_login(people["admin.ppe.ponorogo"])
-    response = client.get(reverse("sop_detail", args=["TIDAK-ADA"]))
+    response = client.get(reverse("sop_detail", args=["ponorogo", "TIDAK-ADA"]))
     page = response.content.decode()
     assert response.status_code == 404 and NOT_FOUND in page and "matches the given query" not in page
 

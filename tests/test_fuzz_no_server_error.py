@@ -20,6 +20,7 @@ from urllib.parse import quote_from_bytes, urlencode, urlsplit
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -27,6 +28,8 @@ from django.db import transaction
 from django.test import Client, TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import NoReverseMatch, Resolver404
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -200,7 +203,9 @@ class World:
 
 
 FOLLOW = {"home", "my_tasks", "my_cases", "delegations", "start_list", "start_case", "sop_list", "sop_detail", "case_detail", "case_action",
-          "case_cancel", "invitation_accept", "notifications", "announcements", "archive_list", "archive_export_progress", "login"}
+          "case_cancel", "invitation_accept", "notifications", "announcements", "archive_list", "archive_export_progress", "login",
+          "agency_home", "agency_detail", "agency_person", "agency_person_new", "agency_unit", "agency_unit_new",
+          "agency_vocabulary", "password_set"}
 
 
 def crawl(world: World, who: str | None, start_paths: list[str]) -> None:
@@ -288,6 +293,11 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                   + [reverse("case_detail", args=[c.pk]) for c in closed]
                   + [reverse("attachment_download", args=[a.case_id, a.pk])
                      for c in closed for a in c.attachments.all()[:1]])
+            crawl(world, "admin.instansi.ponorogo", [reverse("agency_home"), reverse("agency_vocabulary")])
+            newcomer = User.objects.get(username="admin.ppe.ponorogo")
+            password_link = reverse("password_set", args=[urlsafe_base64_encode(force_bytes(newcomer.pk)),
+                                                          default_token_generator.make_token(newcomer)])
+            crawl(world, None, [password_link, password_link.rsplit("/", 2)[0] + "/set-password/"])
             crawl(world, None, ["/", "/favicon.ico", reverse("login"), reverse("invitation_accept", args=[token]), reverse("announcements"), reverse("announcements_feed"),
                                 reverse("announcements_json"),
                                 reverse("verify_record", args=[CaseRecord.objects.first().code])])

@@ -33,7 +33,10 @@ SHEET_LIST_KEYS = (
     "peringatan", "pencatatan_pendataan", "definisi",
 )
 SHEET_KEYS = frozenset(SHEET_TEXT_KEYS + SHEET_LIST_KEYS + ("disahkan_oleh", "lampiran", "unit"))
-TOP_KEYS = frozenset({"format", "code", "agency", "unit", "sheet", "lanes", "steps", "tafsiran"})
+TOP_KEYS = frozenset({"format", "code", "agency", "template", "unit", "sheet", "lanes", "steps", "tafsiran"})
+# What an agency fills in when it adopts a national template: its own sheet header.
+ADOPTION_SHEET_KEYS = ("kop", "nomor", "tanggal_pembuatan", "tanggal_revisi", "tanggal_efektif", "tanggal_pengesahan",
+                       "disahkan_oleh")
 STEP_KEYS = frozenset({
     "no", "kegiatan", "lane", "kind", "kelengkapan", "waktu", "output", "keterangan", "next",
     "question", "ya", "tidak", "inputs", "requires", "tafsiran", "disposisi", "petunjuk", "effect",
@@ -148,6 +151,7 @@ class SopSpec:
     lanes: tuple[Lane, ...]
     steps: tuple[StepSpec, ...]
     tafsiran: str = ""
+    template: bool = False  # a national template (LKPP's standard SOP): no agency, never runs
     _by_no: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -173,8 +177,9 @@ class SopSpec:
         return next(lane.label for lane in self.lanes if lane.role == role)
 
     def as_data(self) -> dict:
+        owner = {"template": True} if self.template else {"agency": self.agency}
         return {
-            "format": FORMAT, "code": self.code, "agency": self.agency, "unit": self.unit,
+            "format": FORMAT, "code": self.code, **owner, "unit": self.unit,
             "sheet": self.sheet, "lanes": [{"role": lane.role, "label": lane.label} for lane in self.lanes],
             "steps": [s.as_data() for s in self.steps], "tafsiran": self.tafsiran,
         }
@@ -195,6 +200,24 @@ _Loader.yaml_implicit_resolvers = {
 }
 _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
                               list("tTfF"))
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes a definition as a person would: multi-line text as a literal block."""
+
+
+def _text_representer(dumper: yaml.SafeDumper, value: str):
+    style = "|" if "\n" in value and not any(line != line.rstrip() for line in value.splitlines()) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text_representer)
+
+
+def dump_definition(data: dict, comment: str = "") -> str:
+    """A definition (``SopSpec.as_data()`` or stored data) as the YAML file it reads from."""
+    head = "".join(f"# {line}\n" for line in comment.splitlines())
+    return head + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110)
 
 
 def parse_definition(text: str, source: str) -> SopSpec:
@@ -229,7 +252,14 @@ class _Reader:
         code = self._text(data, "code", required=True)
         if code and not _CODE.match(code):
             self.fail(_("kode hanya boleh huruf kapital, angka dan tanda '-' (mis. PNG-UPDATE-SPSE)."), field="code")
-        agency = self._text(data, "agency", required=True)
+        template = data.get("template", False)
+        if not isinstance(template, bool):
+            self.fail(_("harus true atau false."), field="template")
+            template = False
+        agency = self._text(data, "agency", required=not template)
+        if template and agency:
+            self.fail(_("templat nasional tidak dimiliki instansi mana pun; hapus 'agency' (instansi mengisinya "
+                        "sendiri saat mengadopsi templat)."), field="agency")
         unit = self._unit_kind(data, "unit", required=True)
         sheet = self._sheet(data.get("sheet"))
         lanes = self._lanes(data.get("lanes"))
@@ -239,7 +269,7 @@ class _Reader:
         if self.problems:
             raise DefinitionError(self.problems)
         return SopSpec(code=code, agency=agency, unit=unit, sheet=sheet, lanes=tuple(lanes), steps=tuple(steps),
-                       tafsiran=self._text(data, "tafsiran"))
+                       tafsiran=self._text(data, "tafsiran"), template=template)
 
     # -- small readers ---------------------------------------------------------------
 

@@ -77,7 +77,8 @@ def may_start(version: SopVersion, user: User) -> bool:
 def startable_versions(user: User) -> list[SopVersion]:
     """The latest version of every SOP whose first step ``user`` may take."""
     latest_first = Prefetch("versions", queryset=SopVersion.objects.select_related("sop__agency").order_by("-number"))
-    sops = Sop.objects.select_related("agency").prefetch_related(latest_first).order_by("agency__name", "name")
+    sops = (Sop.objects.filter(agency__isnull=False).select_related("agency").prefetch_related(latest_first)
+            .order_by("agency__name", "name"))
     latest = [versions[0] for sop in sops if (versions := list(sop.versions.all()))]
     return [version for version in latest if may_start(version, user)]
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
-from accounts.models import Agency, Role, RoleAssignment, Unit, User
+from accounts.models import Role, RoleAssignment, Unit, User
 from workflows import engine, states
 from workflows.exceptions import ActionRefused, StepNotCurrent
 from workflows.announcements import confirmation_step, pokja_of
@@ -29,9 +29,11 @@ from workflows.notifications import notify_assignment, notify_step_run
 
 
 @transaction.atomic
-def case_start(*, sop_version: SopVersion, title: str, by: User, agency: Agency | None = None, note: str = "") -> Case:
+def case_start(*, sop_version: SopVersion, title: str, by: User, note: str = "") -> Case:
     """Open a case of ``sop_version``; its first step waits for the person who started it."""
-    agency = agency or sop_version.sop.agency
+    agency = sop_version.sop.agency
+    if agency is None:
+        raise ActionRefused(_("SOP ini templat nasional; templat tidak dijalankan. Adopsi dulu untuk instansi Anda."))
     title = " ".join((title or "").split())  # one line: titles go into email subjects and lists
     if not title:
         raise ValidationError({"title": _("Judul kasus wajib diisi.")})

@@ -15,7 +15,7 @@ def reference_problems(spec: SopSpec, source_name: str) -> list[Problem]:
     """What the definition names that this deployment does not have: the agency, unit kinds,
     lane roles. Each message says how to add it."""
     problems = []
-    if not Agency.objects.filter(code=spec.agency).exists():
+    if not spec.template and not Agency.objects.filter(code=spec.agency).exists():
         problems.append(Problem(source_name, _("instansi '%(code)s' belum terdaftar; daftarkan dulu di admin.")
                                 % {"code": spec.agency}, field="agency"))
     kinds = set(UnitKind.objects.values_list("code", flat=True))
@@ -36,7 +36,9 @@ def reference_problems(spec: SopSpec, source_name: str) -> list[Problem]:
 
 def unheld_lanes(spec: SopSpec) -> list[str]:
     """Lanes nobody holds today for the definition's agency: warnings, not errors (a role can
-    be given after the import)."""
+    be given after the import). A template has no agency: its lanes are checked on adoption."""
+    if spec.template:
+        return []
     agency = Agency.objects.filter(code=spec.agency).first()
     roles = {role.code: role for role in Role.objects.filter(code__in=[lane.role for lane in spec.lanes])}
     warnings = []
@@ -57,32 +59,34 @@ def unheld_lanes(spec: SopSpec) -> list[str]:
 
 
 @transaction.atomic
-def sop_import(*, text: str, source_name: str, by=None) -> tuple[SopVersion, bool]:
-    """Validate ``text`` and store it as the next version of its SOP.
+def sop_import(*, text: str, source_name: str, by=None, template_version: SopVersion | None = None
+               ) -> tuple[SopVersion, bool]:
+    """Validate ``text`` and store it as the next version of its SOP (its agency's, or the
+    national template's when the file says ``template: true``).
 
     Returns (version, created). The same text imported again returns the existing version
     and stores nothing. Raises DefinitionError (and stores nothing) for a bad file.
+    ``template_version``: the national template version this text adopts (workflows.adoption).
     """
     spec = parse_definition(text, source_name)
     if problems := reference_problems(spec, source_name):
         raise DefinitionError(problems)
-    agency = Agency.objects.get(code=spec.agency)
+    agency = None if spec.template else Agency.objects.get(code=spec.agency)
     sha = hashlib.sha256(text.encode()).hexdigest()
+    template = template_version.sop if template_version else None
     sop, _created = Sop.objects.select_for_update().get_or_create(
-        code=spec.code, defaults={"agency": agency, "name": spec.name})
-    if sop.agency_id != agency.pk:
-        raise DefinitionError([Problem(source_name, _("SOP %(code)s milik %(agency)s; kode ini tidak dapat dipakai instansi lain.")
-                                       % {"code": spec.code, "agency": sop.agency.name}, field="code")])
+        code=spec.code, agency=agency, defaults={"name": spec.name, "template": template})
+    if template is not None and sop.template_id != template.pk:
+        raise DefinitionError([Problem(source_name, _(
+            "%(agency)s sudah punya SOP berkode %(code)s yang bukan adopsi templat ini; pilih kode lain untuk "
+            "adopsinya.") % {"code": spec.code, "agency": agency.name}, field="code")])
     existing = sop.versions.filter(source_sha256=sha).first()
     if existing:
         return existing, False
     number = (sop.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = SopVersion.objects.create(sop=sop, number=number, source_name=source_name, source_text=text,
-                                        source_sha256=sha, definition=spec.as_data(), imported_by=by)
+                                        source_sha256=sha, definition=spec.as_data(), imported_by=by,
+                                        template_version=template_version)
     if sop.name != spec.name:
         Sop.objects.filter(pk=sop.pk).update(name=spec.name)
     return version, True
-
-
-def latest_spec(code: str) -> SopSpec:
-    return Sop.objects.get(code=code).latest_version.spec

@@ -21,7 +21,7 @@ from tests.workflows.printed import page_faults
 from workflows.definitions import END
 from workflows.pdf import sheet as sheet_module
 from workflows.pdf.render import layout
-from workflows.pdf.sheet import build_sheet, find_sop_version, paginate, render_sop_sheet
+from workflows.pdf.sheet import build_sheet, find_sop, find_sop_version, paginate, render_sop_sheet
 from workflows.sop_import import sop_import
 from workflows.views_print import sop_sheet_pdf
 
@@ -305,7 +305,7 @@ def test_kaltims_table_fits_on_one_page_instead_of_leaving_step_8_alone(seed_sop
 @pytest.mark.parametrize("code", SEED_CODES)
 def test_nothing_crosses_the_side_margins_and_no_text_is_under_7_pt(seed_sops, code, paper):
     Agency.objects.filter(pk=seed_sops[code].agency_id).update(paper_size=paper)
-    pdf = render_sop_sheet(find_sop_version(code))
+    pdf = render_sop_sheet(find_sop_version(find_sop(code)))
 
     assert page_faults(pdf, left_mm=sheet_module.MARGIN_MM["left"], right_mm=sheet_module.MARGIN_MM["right"]) == []
 
@@ -333,7 +333,7 @@ def test_the_agencys_paper_size_sets_the_page_landscape(seed_sops):
     assert _mediaboxes_mm(render_sop_sheet(version)) == {(297, 210)}
 
     Agency.objects.filter(code="ponorogo").update(paper_size="F4")
-    version = find_sop_version("PNG-UPDATE-SPSE")
+    version = find_sop_version(find_sop("PNG-UPDATE-SPSE"))
     pdf = render_sop_sheet(version)
 
     assert _mediaboxes_mm(pdf) == {(330, 215)}
@@ -345,7 +345,7 @@ def test_the_agency_logo_is_printed_when_set(seed_sops):
     image = BytesIO()
     Image.new("RGB", (40, 40), (200, 30, 30)).save(image, format="PNG")
     agency.logo.save("kaltim.png", ContentFile(image.getvalue()))
-    version = find_sop_version("KALTIM-REG-ADMIN-PPE")
+    version = find_sop_version(find_sop("KALTIM-REG-ADMIN-PPE"))
 
     first_page = PdfReader(BytesIO(render_sop_sheet(version))).pages[0]
 
@@ -376,11 +376,11 @@ def test_the_view_serves_the_sheet_to_signed_in_people_only(seed_sops, people):
     factory = RequestFactory()
     anonymous = factory.get("/sop/PNG-UPDATE-SPSE/lembar.pdf")
     anonymous.user = AnonymousUser()
-    assert sop_sheet_pdf(anonymous, code="PNG-UPDATE-SPSE").status_code == 302
+    assert sop_sheet_pdf(anonymous, agency="ponorogo", code="PNG-UPDATE-SPSE").status_code == 302
 
     request = factory.get("/sop/PNG-UPDATE-SPSE/lembar.pdf", {"versi": "1"})
     request.user = people["auditor.ponorogo"]
-    response = sop_sheet_pdf(request, code="PNG-UPDATE-SPSE")
+    response = sop_sheet_pdf(request, agency="ponorogo", code="PNG-UPDATE-SPSE")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert 'filename="SOP-PNG-UPDATE-SPSE-v1.pdf"' in response["Content-Disposition"]
@@ -390,4 +390,4 @@ def test_the_view_serves_the_sheet_to_signed_in_people_only(seed_sops, people):
         request = factory.get(f"/sop/{code}/lembar.pdf", query)
         request.user = people["auditor.ponorogo"]
         with pytest.raises(Http404):
-            sop_sheet_pdf(request, code=code)
+            sop_sheet_pdf(request, agency="ponorogo", code=code)

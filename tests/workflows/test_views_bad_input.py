@@ -46,6 +46,6 @@ def test_an_archive_search_for_a_case_number_still_finds_it(archive, people, cli
 @pytest.mark.parametrize("typed", NOT_A_NUMBER + ["-1", "1.0"])
 def test_a_sheet_version_that_is_not_a_number_is_not_found(seed_sops, people, client, typed):
     client.force_login(people["admin.ppe.ponorogo"])
-    response = client.get(reverse("sop_sheet_pdf", args=["PNG-UPDATE-SPSE"]), {"versi": typed})
+    response = client.get(reverse("sop_sheet_pdf", args=["ponorogo", "PNG-UPDATE-SPSE"]), {"versi": typed})
     assert response.status_code == 404
     assert "Halaman tidak ditemukan" in response.content.decode()

@@ -107,7 +107,7 @@ def test_an_english_browser_still_gets_bahasa_indonesia_until_switched(client):
 def test_the_sop_page_offers_its_sheet(seed_sops, people, client):
     client.force_login(people["helpdesk.kkp"])
     assert "REGISTRASI ADMIN PPE" in client.get(reverse("sop_list")).content.decode()
-    page = client.get(reverse("sop_detail", args=["KALTIM-REG-ADMIN-PPE"])).content.decode()
-    assert reverse("sop_sheet_pdf", args=["KALTIM-REG-ADMIN-PPE"]) in page
+    page = client.get(reverse("sop_detail", args=["kaltim", "KALTIM-REG-ADMIN-PPE"])).content.decode()
+    assert reverse("sop_sheet_pdf", args=["kaltim", "KALTIM-REG-ADMIN-PPE"]) in page
     assert "Menerima dan melakukan pemeriksaan kelengkapan berkas" in page and "30 Menit" in page
-    assert client.get(reverse("sop_detail", args=["TIDAK-ADA"])).status_code == 404
+    assert client.get(reverse("sop_detail", args=["ponorogo", "TIDAK-ADA"])).status_code == 404

@@ -4,6 +4,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
@@ -19,19 +20,48 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class Sop(models.Model):
-    """An SOP across its revisions, identified by the code in its definition file."""
+    """An SOP across its revisions, identified by its code within its agency.
 
-    code = models.CharField(_("kode"), max_length=60, unique=True)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="sops", verbose_name=_("instansi"))
+    Without an agency it is a national template (LKPP's standard SOP): it never runs; an
+    agency adopts it, which makes an SOP of that agency (``template``) whose versions follow
+    the template's revisions only when the agency adopts them.
+    """
+
+    code = models.CharField(_("kode"), max_length=60)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="sops",
+                               verbose_name=_("instansi"), help_text=_("Kosong: templat nasional."))
     name = models.CharField(_("nama SOP"), max_length=300)
+    template = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="adoptions",
+                                 verbose_name=_("diadopsi dari templat"))
 
     class Meta:
         verbose_name = _("SOP")
         verbose_name_plural = _("SOP")
         ordering = ["agency__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "code"], name="unique_sop_code_per_agency"),
+            models.UniqueConstraint(fields=["code"], condition=models.Q(agency__isnull=True),
+                                    name="unique_template_code"),
+            models.CheckConstraint(condition=models.Q(template__isnull=True) | models.Q(agency__isnull=False),
+                                   name="only_agency_sops_adopt_templates"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.agency})"
+        return f"{self.name} ({self.agency or _('templat nasional')})"
+
+    @property
+    def is_template(self) -> bool:
+        return self.agency_id is None
+
+    def get_absolute_url(self) -> str:
+        if self.is_template:
+            return reverse("template_detail", args=[self.code])
+        return reverse("sop_detail", args=[self.agency.code, self.code])
+
+    def sheet_url(self) -> str:
+        if self.is_template:
+            return reverse("template_sheet_pdf", args=[self.code])
+        return reverse("sop_sheet_pdf", args=[self.agency.code, self.code])
 
     @property
     def latest_version(self) -> SopVersion | None:
@@ -50,6 +80,8 @@ class SopVersion(models.Model):
     imported_at = models.DateTimeField(_("diimpor pada"), auto_now_add=True)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
+    template_version = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="adoptions", verbose_name=_("dari versi templat"))
 
     objects = AppendOnlyQuerySet.as_manager()
 

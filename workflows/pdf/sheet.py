@@ -73,7 +73,7 @@ class Paper:
 
 def paper_for(agency: Agency) -> Paper:
     """The agency's paper size, landscape."""
-    size = PaperSize(agency.paper_size) if agency.paper_size in PaperSize.values else PaperSize.A4
+    size = PaperSize(agency.paper_size) if agency and agency.paper_size in PaperSize.values else PaperSize.A4
     width, height = PAPER_MM[size]
     return Paper(size.value, width, height)
 
@@ -111,17 +111,26 @@ def column_widths(lane_count: int, width_mm: float) -> Columns:
 # -- what the template shows --------------------------------------------------------------
 
 
-def find_sop_version(code: str, number: int | None = None) -> SopVersion:
-    """The version ``number`` (default: the latest) of the SOP ``code``, or SheetNotFound."""
-    sop = Sop.objects.select_related("agency").filter(code=code).first()
-    if sop is None:
+def find_sop(code: str, agency: str | None = None) -> Sop:
+    """The SOP ``code`` of ``agency``; without an agency, the one SOP or template with that
+    code (codes are unique per agency, so several agencies may share one). SheetNotFound otherwise."""
+    found = list(Sop.objects.select_related("agency").filter(code=code, **({"agency__code": agency} if agency else {})))
+    if len(found) == 1:
+        return found[0]
+    if not found:
         raise SheetNotFound(_("SOP dengan kode '%(code)s' tidak ditemukan.") % {"code": code})
-    versions = sop.versions.order_by("number")
+    raise SheetNotFound(_("Kode '%(code)s' dipakai beberapa instansi (%(agencies)s); sebutkan instansinya.") % {
+        "code": code, "agencies": ", ".join(sop.agency.code if sop.agency else _("templat") for sop in found)})
+
+
+def find_sop_version(sop: Sop, number: int | None = None) -> SopVersion:
+    """The version ``number`` (default: the latest) of ``sop``, or SheetNotFound."""
+    versions = sop.versions.select_related("sop__agency").order_by("number")
     version = versions.last() if number is None else versions.filter(number=number).first()
     if version is None:
         numbers = ", ".join(str(n) for n in versions.values_list("number", flat=True)) or "-"
         raise SheetNotFound(_("SOP %(code)s tidak memiliki versi %(number)s; versi yang tersedia: %(numbers)s.")
-                            % {"code": code, "number": number, "numbers": numbers})
+                            % {"code": sop.code, "number": number, "numbers": numbers})
     return version
 
 
@@ -179,13 +188,13 @@ def sheet_context(version: SopVersion) -> dict[str, Any]:
     spec = version.spec
     agency = version.sop.agency
     sheet = spec.sheet
-    unit = Unit.objects.filter(agency=agency, kind=spec.sheet_unit).first()
+    unit = Unit.objects.filter(agency=agency, kind=spec.sheet_unit).first() if agency else None
     paper = paper_for(agency)
     columns = column_widths(len(spec.lanes), paper.content_width_mm - RULE_MM)
     efektif = [t for t in (sheet.get("tanggal_efektif", ""), sheet.get("tanggal_pengesahan", "")) if t.strip()]
     return {
         "spec": spec, "sheet": sheet, "version": version, "agency": agency,
-        "unit_name": unit.name if unit else "", "logo": logo_data_uri(agency),
+        "unit_name": unit.name if unit else "", "logo": logo_data_uri(agency) if agency else "",
         "tanggal_efektif": " / ".join(efektif), "signer": sheet.get("disahkan_oleh", {}),
         "paired_blocks": _paired_blocks(sheet), "lanes": spec.lanes, "rows": _rows(spec),
         "col_widths": columns.css_widths(), "table_width": f"{columns.total:.2f}mm",

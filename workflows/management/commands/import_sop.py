@@ -45,7 +45,8 @@ class Command(BaseCommand):
                 continue
             if created:
                 self.stdout.write(self.style.SUCCESS(
-                    f"{name}: disimpan sebagai {version.sop.code} versi {version.number} "
+                    f"{name}: disimpan sebagai {version.sop.code}{' (templat nasional)' if version.sop.is_template else ''} "
+                    f"versi {version.number} "
                     f"({len(version.spec.steps)} langkah)."))
             else:
                 self.stdout.write(f"{name}: tidak berubah ({version.sop.code} versi {version.number}).")

@@ -2,6 +2,9 @@
 
     python manage.py render_sop PNG-UPDATE-SPSE --out sop.pdf
     python manage.py render_sop KALTIM-REG-ADMIN-PPE --version 1 --out registrasi.pdf
+    python manage.py render_sop REG-ADMIN-PPE --instansi ponorogo --out registrasi.pdf
+
+A code several agencies share (an adopted national template) needs --instansi.
 
 Read-only: it changes nothing in the database and writes only the file named by --out.
 The sheet is drawn by workflows.pdf.sheet, the same code the download view uses.
@@ -10,7 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workflows.pdf.sheet import SheetNotFound, find_sop_version, render_sop_sheet
+from workflows.pdf.sheet import SheetNotFound, find_sop, find_sop_version, render_sop_sheet
 
 
 class Command(BaseCommand):
@@ -22,13 +25,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("code", help="Kode SOP, mis. PNG-UPDATE-SPSE.")
+        parser.add_argument("--instansi", dest="agency", default=None,
+                            help="Kode instansi pemilik SOP, bila kodenya dipakai beberapa instansi.")
         parser.add_argument("--version", dest="number", type=int, default=None,
                             help="Nomor versi SOP (bawaan: versi terbaru).")
         parser.add_argument("--out", required=True, metavar="FILE.pdf", help="Berkas PDF yang ditulis.")
 
-    def handle(self, *args, code: str, number: int | None, out: str, **options):
+    def handle(self, *args, code: str, number: int | None, out: str, agency: str | None = None, **options):
         try:
-            version = find_sop_version(code, number)
+            version = find_sop_version(find_sop(code, agency), number)
         except SheetNotFound as exc:
             raise CommandError(str(exc)) from None
         pdf = render_sop_sheet(version)
