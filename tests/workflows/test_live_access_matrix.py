@@ -1,7 +1,7 @@
 """Every role change in the middle of a case takes effect on the next request, both ways.
 
 For each change (appointment, revocation, delegation start and end, assignment and its
-release, outside-party invitation), every URL that takes a case id is requested as the
+release, outside-party invitation and its expiry), every URL that takes a case id is requested as the
 person concerned before and after, and must answer as the live rule says: a page to read
 (200) or not found (404); a step to act on (200), refused with the reason (403), or not found.
 """
@@ -117,3 +117,37 @@ def test_outside_party_invitation(seed_sops, people, client):
     User.objects.filter(pk=budi.pk).update(is_active=False)  # the account closed: nothing any more
     client.force_login(User.objects.get(pk=budi.pk))
     assert client.get(reverse("case_detail", args=[case.pk])).status_code in (302, 404)
+
+
+def test_outside_party_invitation_expiry(seed_sops, people, client):
+    """Accepted a second before it expires, the link gives the case; a second after, it gives
+    nothing, and whoever follows it sees no case URL at all."""
+    Role.objects.create(code="penyedia", name="Penyedia", scope=Role.Scope.OUTSIDE)
+    Role.objects.create(code="verifikator", name="Verifikator", scope=Role.Scope.AGENCY)
+    version, _created = sop_import(text=VERIFIKASI, source_name="verifikasi.yaml")
+    sent = datetime.datetime(2026, 11, 23, 2, 0, tzinfo=datetime.UTC)
+    accept = {"username": "", "password": "Rahasia-Kuat-2026", "password_again": "Rahasia-Kuat-2026"}
+    cases = {}
+    with time_machine.travel(sent, tick=False):
+        for who in ("budi", "citra"):
+            cases[who] = case_at(version, 2)
+            invitation_send(case_id=cases[who].pk, lane_role="penyedia", by=people["admin.agency.ponorogo"],
+                            name=who.title(), organization="CV Uji", email=f"{who}@example.co.id")
+            Invitation.objects.filter(case=cases[who]).update(
+                token_sha256=hashlib.sha256(f"token-{who}".encode()).hexdigest())
+    urls = {who: [reverse("case_detail", args=[case.pk]), reverse("case_action", args=[case.pk, 2, "selesai"])]
+            for who, case in cases.items()}
+    with time_machine.travel(sent + datetime.timedelta(days=7, seconds=-1), tick=False):
+        assert [client.get(url).status_code for url in urls["budi"]] == [302, 302]  # to the login page
+        response = client.post(reverse("invitation_accept", args=["token-budi"]), {**accept, "username": "budi"})
+        assert response.status_code == 302
+        assert [client.get(url).status_code for url in urls["budi"]] == [200, 200]
+        assert [client.get(url).status_code for url in urls["citra"]] == [404, 404]
+    client.logout()
+    with time_machine.travel(sent + datetime.timedelta(days=7, seconds=1), tick=False):
+        assert client.get(reverse("invitation_accept", args=["token-citra"])).status_code == 410
+        response = client.post(reverse("invitation_accept", args=["token-citra"]), {**accept, "username": "citra"})
+        assert response.status_code == 410 and not User.objects.filter(username="citra").exists()
+        assert [client.get(url).status_code for url in urls["citra"]] == [302, 302]
+        client.force_login(User.objects.get(username="budi"))  # accepted in time: keeps the case
+        assert [client.get(url).status_code for url in urls["budi"]] == [200, 200]
