@@ -87,8 +87,8 @@ class PersonForm(forms.ModelForm):
 
 
 class AssignmentForm(forms.Form):
-    role = forms.ModelChoiceField(label=_("Peran"), queryset=Role.objects.none())
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), empty_label=None)
+    role = forms.ModelChoiceField(label=_("Peran"), queryset=Role.objects.none(), empty_label=_("— pilih peran —"))
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), empty_label=_("— pilih unit —"))
     acting = forms.ChoiceField(label=_("Status"), choices=Acting.choices, required=False)
 
     def __init__(self, *args, roles, units, **kwargs):

@@ -37,6 +37,7 @@ from hypothesis import strategies as st
 from accounts.models import Delegation, Role, Unit, User
 from tests.conftest import SOP_DIR
 from tests.workflows.driving import PDF, act, actor, case_at, run_to_end, start
+from tests.workflows.test_national_templates import TEMPLATE_FILE
 from tests.workflows.test_outside_parties import VERIFIKASI
 from workflows.invitations import invitation_send
 from workflows.models import Case, CaseRecord, ExportJob, Invitation, SopVersion
@@ -83,10 +84,10 @@ FILE_BODIES = st.one_of(st.just(PDF), st.just(b""), st.binary(max_size=64), st.j
 # URL names a person never reaches by a link but that a program or an old bookmark may call.
 EXTRA_PARAMS = {
     "announcements": ["instansi"], "announcements_json": ["instansi"], "announcements_feed": ["instansi"],
-    "sop_sheet_pdf": ["versi"], "archive_list": ["page"], "login": ["next"], "home": ["next"],
+    "sop_sheet_pdf": ["versi"], "template_sheet_pdf": ["versi"], "template_adopt": ["instansi"], "archive_list": ["page"], "login": ["next"], "home": ["next"],
 }
 # Pages that render a PDF or build a ZIP cost a quarter of a second each: fewer examples.
-EXPENSIVE = {"sop_sheet_pdf", "case_record_pdf", "archive_zip"}
+EXPENSIVE = {"sop_sheet_pdf", "template_sheet_pdf", "case_record_pdf", "archive_zip"}
 EXAMPLES = {"case_action": 160, "start_case": 60, "archive_list": 60}
 DEFAULT_EXAMPLES, EXPENSIVE_EXAMPLES = 30, 6
 # FUZZ_SCALE=10 for a long hunt on a workstation; CI runs the default, the same examples every time.
@@ -205,7 +206,7 @@ class World:
 FOLLOW = {"home", "my_tasks", "my_cases", "delegations", "start_list", "start_case", "sop_list", "sop_detail", "case_detail", "case_action",
           "case_cancel", "invitation_accept", "notifications", "announcements", "archive_list", "archive_export_progress", "login",
           "agency_home", "agency_detail", "agency_person", "agency_person_new", "agency_unit", "agency_unit_new",
-          "agency_vocabulary", "password_set"}
+          "agency_vocabulary", "password_set", "template_detail", "template_adopt"}
 
 
 def crawl(world: World, who: str | None, start_paths: list[str]) -> None:
@@ -293,7 +294,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                   + [reverse("case_detail", args=[c.pk]) for c in closed]
                   + [reverse("attachment_download", args=[a.case_id, a.pk])
                      for c in closed for a in c.attachments.all()[:1]])
-            crawl(world, "admin.instansi.ponorogo", [reverse("agency_home"), reverse("agency_vocabulary")])
+            call_command("import_sop", str(TEMPLATE_FILE), stdout=open("/dev/null", "w"))
+            crawl(world, "admin.instansi.ponorogo", [
+                reverse("agency_home"), reverse("agency_detail", args=["ponorogo"]), reverse("agency_vocabulary"),
+                reverse("sop_list"), reverse("template_detail", args=["LKPP-REG-ADMIN-PPE"]), "/sop/PNG-UPDATE-SPSE/"])
             newcomer = User.objects.get(username="admin.ppe.ponorogo")
             password_link = reverse("password_set", args=[urlsafe_base64_encode(force_bytes(newcomer.pk)),
                                                           default_token_generator.make_token(newcomer)])

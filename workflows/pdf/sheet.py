@@ -111,15 +111,18 @@ def column_widths(lane_count: int, width_mm: float) -> Columns:
 # -- what the template shows --------------------------------------------------------------
 
 
-def find_sop(code: str, agency: str | None = None) -> Sop:
-    """The SOP ``code`` of ``agency``; without an agency, the one SOP or template with that
-    code (codes are unique per agency, so several agencies may share one). SheetNotFound otherwise."""
-    found = list(Sop.objects.select_related("agency").filter(code=code, **({"agency__code": agency} if agency else {})))
+def find_sop(code: str, agency: str | None = None, template: bool = False) -> Sop:
+    """The SOP ``code`` of ``agency``, or the national template ``code``; with neither, the
+    one SOP or template with that code (codes are unique per agency, so several agencies may
+    share one). SheetNotFound otherwise."""
+    owner = {"agency__isnull": True} if template else {"agency__code": agency} if agency else {}
+    found = list(Sop.objects.select_related("agency").filter(code=code, **owner))
     if len(found) == 1:
         return found[0]
     if not found:
         raise SheetNotFound(_("SOP dengan kode '%(code)s' tidak ditemukan.") % {"code": code})
-    raise SheetNotFound(_("Kode '%(code)s' dipakai beberapa instansi (%(agencies)s); sebutkan instansinya.") % {
+    raise SheetNotFound(_("Kode '%(code)s' dipakai beberapa instansi (%(agencies)s); sebutkan instansinya, atau "
+                          "--templat untuk templat nasional.") % {
         "code": code, "agencies": ", ".join(sop.agency.code if sop.agency else _("templat") for sop in found)})
 
 

@@ -4,7 +4,8 @@
     python manage.py render_sop KALTIM-REG-ADMIN-PPE --version 1 --out registrasi.pdf
     python manage.py render_sop REG-ADMIN-PPE --instansi ponorogo --out registrasi.pdf
 
-A code several agencies share (an adopted national template) needs --instansi.
+A code several agencies share (an adopted national template) needs --instansi, or
+--templat for the national template itself.
 
 Read-only: it changes nothing in the database and writes only the file named by --out.
 The sheet is drawn by workflows.pdf.sheet, the same code the download view uses.
@@ -27,13 +28,16 @@ class Command(BaseCommand):
         parser.add_argument("code", help="Kode SOP, mis. PNG-UPDATE-SPSE.")
         parser.add_argument("--instansi", dest="agency", default=None,
                             help="Kode instansi pemilik SOP, bila kodenya dipakai beberapa instansi.")
+        parser.add_argument("--templat", dest="template", action="store_true",
+                            help="Cetak templat nasional berkode itu.")
         parser.add_argument("--version", dest="number", type=int, default=None,
                             help="Nomor versi SOP (bawaan: versi terbaru).")
         parser.add_argument("--out", required=True, metavar="FILE.pdf", help="Berkas PDF yang ditulis.")
 
-    def handle(self, *args, code: str, number: int | None, out: str, agency: str | None = None, **options):
+    def handle(self, *args, code: str, number: int | None, out: str, agency: str | None = None,
+               template: bool = False, **options):
         try:
-            version = find_sop_version(find_sop(code, agency), number)
+            version = find_sop_version(find_sop(code, agency, template), number)
         except SheetNotFound as exc:
             raise CommandError(str(exc)) from None
         pdf = render_sop_sheet(version)
