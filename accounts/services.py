@@ -62,6 +62,12 @@ def _require_admin(by: User, agency: Agency) -> None:
                                % {"agency": agency.name})
 
 
+def _require_some_agency(by: User) -> None:
+    """The shared vocabulary (roles, unit kinds) grows by any agency administrator's hand."""
+    if not administered_agencies(by).exists():
+        raise PermissionDenied(_("Peran dan jenis unit baru ditambahkan oleh administrator instansi."))
+
+
 # -- the agency administrator's writes ------------------------------------------------------
 
 @transaction.atomic
@@ -120,8 +126,7 @@ def unit_save(*, by: User, agency: Agency, unit: Unit) -> Unit:
 @transaction.atomic
 def role_create(*, by: User, role: Role) -> Role:
     """A new lane role (Penyedia, Verifikator, Front Office, ...), for every agency to use."""
-    if not (by.is_superuser or administered_agencies(by).exists()):
-        raise PermissionDenied(_("Peran baru ditambahkan oleh administrator instansi."))
+    _require_some_agency(by)
     if role.scope not in creatable_scopes(by):
         raise ValidationError({"scope": _("Peran nasional hanya ditambahkan oleh instansi nasional (mis. LKPP).")})
     role.save()
@@ -130,8 +135,7 @@ def role_create(*, by: User, role: Role) -> Role:
 
 @transaction.atomic
 def unit_kind_create(*, by: User, kind: UnitKind) -> UnitKind:
-    if not (by.is_superuser or administered_agencies(by).exists()):
-        raise PermissionDenied(_("Jenis unit baru ditambahkan oleh administrator instansi."))
+    _require_some_agency(by)
     kind.save()
     return kind
 

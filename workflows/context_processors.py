@@ -1,5 +1,5 @@
 from accounts.administration import administered_agencies
-from accounts.services import delegating_units
+from accounts.services import headed_units
 from workflows.archive import may_use_archive
 from workflows.models import OutgoingEmail
 
@@ -12,8 +12,9 @@ def navigation(request):
     agencies = sorted({a.unit.agency.name for a in user.role_assignments.select_related("unit__agency")})
     context = {"unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
                "user_agencies": agencies, "is_auditor": may_use_archive(user),
-               "is_head": delegating_units(user).exists(),
                "is_agency_admin": administered_agencies(user).exists()}
+    # Delegasi: for heads and for agency administrators (who delegate in every unit).
+    context["is_head"] = context["is_agency_admin"] or headed_units(user).exists()
     if user.is_staff:  # the administrator sees mail that could not be delivered, wherever they are
         context["failed_emails"] = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.FAILED).count()
     return context

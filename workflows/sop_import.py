@@ -23,14 +23,14 @@ def reference_problems(spec: SopSpec, source_name: str) -> list[Problem]:
         if code and code not in kinds:
             problems.append(Problem(source_name, _(
                 "unit '%(unit)s' tidak dikenal di aplikasi ini; tambahkan dulu jenis unit dengan kode '%(unit)s' "
-                "(Admin → Jenis unit), lalu impor lagi.") % {"unit": code}, field=field))
+                "(Kelola → Peran dan jenis unit), lalu impor lagi.") % {"unit": code}, field=field))
     roles = set(Role.objects.filter(code__in=[lane.role for lane in spec.lanes]).values_list("code", flat=True))
     for i, lane in enumerate(spec.lanes, 1):
         if lane.role not in roles:
             problems.append(Problem(source_name, _(
                 "peran '%(role)s' (%(label)s) tidak dikenal di aplikasi ini; tambahkan dulu peran dengan kode "
-                "'%(role)s' (Admin → Peran; pilih berlaku di dalam instansi, nasional, atau pihak luar), lalu impor "
-                "lagi.") % {"role": lane.role, "label": lane.label}, field=f"lanes[{i}].role"))
+                "'%(role)s' (Kelola → Peran dan jenis unit; pilih berlaku di dalam instansi, nasional, atau pihak "
+                "luar), lalu impor lagi.") % {"role": lane.role, "label": lane.label}, field=f"lanes[{i}].role"))
     return problems
 
 

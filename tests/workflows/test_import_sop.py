@@ -92,7 +92,7 @@ def test_check_mode_stores_nothing(tmp_path, people):
     ("unit: lpse", "unit: lpse\nwarna: merah", "kolom 'warna': kunci tidak dikenal"),
     ('nama: "SOP UJI"', 'nama: "SOP UJI"\n  unit: bagian_umum', "kolom 'sheet.unit': unit 'bagian_umum' tidak dikenal"),
     ("unit: lpse", "unit: sekretariat", "kolom 'unit': unit 'sekretariat' tidak dikenal di aplikasi ini; tambahkan dulu "
-     "jenis unit dengan kode 'sekretariat' (Admin → Jenis unit)"),
+     "jenis unit dengan kode 'sekretariat' (Kelola → Peran dan jenis unit)"),
 ])
 def test_a_bad_file_is_refused_with_file_step_and_field(tmp_path, people, old, new, expected):
     assert old in GOOD
@@ -137,7 +137,7 @@ def test_a_lane_role_added_by_the_administrator_is_accepted(tmp_path, people):
 
     text = GOOD.replace("role: kepala_lpse", "role: verifikator").replace("lane: kepala_lpse", "lane: verifikator")
     assert ("kolom 'lanes[2].role': peran 'verifikator' (Kepala LPSE) tidak dikenal di aplikasi ini; tambahkan dulu "
-            "peran dengan kode 'verifikator' (Admin → Peran; pilih berlaku di dalam instansi, nasional, atau pihak "
+            "peran dengan kode 'verifikator' (Kelola → Peran dan jenis unit; pilih berlaku di dalam instansi, nasional, atau pihak "
             "luar), lalu impor lagi.") in refused(tmp_path, text)
     Role.objects.create(code="verifikator", name="Verifikator", scope=Role.Scope.AGENCY)
     import_(write(tmp_path, text))
