@@ -27,11 +27,13 @@ setup: check-system
 	$(PY) manage.py load_demo
 	$(PY) manage.py import_sop fixtures/sops/*.yaml fixtures/templates/*.yaml
 
-# Serves the app and, beside it, the background worker (email, ZIP exports of the archive).
+# Serves the app and, beside it, the background worker (email, ZIP exports of the archive) and
+# the deadline sweep (reminders, overdue notices, daily digests; every minute).
 run: setup
 	@echo "Aplikasi berjalan di http://$(HOST)/ (berhenti: Ctrl+C)"
 	@SITE_URL=$(SITE_URL) $(PY) manage.py db_worker --no-reload >worker.log 2>&1 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  SITE_URL=$(SITE_URL) $(PY) manage.py sweep_deadlines --loop 60 >sweep.log 2>&1 & sweeper=$$!; \
+	  trap 'kill $$worker $$sweeper 2>/dev/null' EXIT INT TERM; \
 	  SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST)
 
 # The whole suite but the browser tests: SQLite by default, the database in DATABASE_URL when it is set.

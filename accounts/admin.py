@@ -9,7 +9,7 @@ from accounts.models import Agency, Delegation, Role, RoleAssignment, Unit, Unit
 class RoleAdmin(admin.ModelAdmin):
     """Roles are data: add the lane roles a definition names (Penyedia, Verifikator, ...)."""
 
-    list_display = ["name", "code", "scope"]
+    list_display = ["name", "code", "scope", "home_agency"]
     list_filter = ["scope"]
     search_fields = ["name", "code"]
 

@@ -7,7 +7,9 @@ like every other right in this application.
 
 What they may never do: reach another agency's people or units, or hand out a role whose
 holders would act beyond the agency (a national role, unless the agency itself is national
-like LKPP); outside-party roles are given per case by invitation, not assigned.
+like LKPP, and then only the national roles it owns); outside-party roles are given per case
+by invitation, not assigned; and the administrator role itself is given only by someone who
+holds it by assignment, never to oneself.
 """
 from __future__ import annotations
 
@@ -40,14 +42,14 @@ def may_administer(user, agency: Agency) -> bool:
 
 def assignable_roles(agency: Agency) -> QuerySet[Role]:
     """Roles an administrator of ``agency`` may give its staff: roles held inside an agency,
-    and national roles only in a national agency (LKPP's directorate gives PM LKPP)."""
-    scopes = [Role.Scope.AGENCY] + ([Role.Scope.NATIONAL] if agency.is_national else [])
-    return Role.objects.filter(scope__in=scopes).order_by("name")
+    and the national roles that agency owns (LKPP's gives PM LKPP; BPK's cannot)."""
+    return Role.objects.filter(Q(scope=Role.Scope.AGENCY) | Q(scope=Role.Scope.NATIONAL, home_agency=agency)
+                               ).order_by("name")
 
 
 def creatable_scopes(user) -> list[str]:
     """Where a role created by ``user`` may be held: a national role only by the superuser or
-    an administrator of a national agency."""
+    an administrator of a national agency (which then owns it)."""
     scopes = [Role.Scope.AGENCY, Role.Scope.OUTSIDE]
     if user.is_superuser or administered_agencies(user).filter(is_national=True).exists():
         scopes.insert(1, Role.Scope.NATIONAL)
@@ -60,9 +62,22 @@ def agency_people(agency: Agency) -> QuerySet[User]:
 
 
 def may_edit_person(agency: Agency, person: User) -> bool:
-    """The agency's own staff are edited by its administrator; a person of another agency
-    (or the application administrator) only has their assignments here listed and revoked."""
-    return person.agency_id == agency.pk and not person.is_superuser
+    """The agency's own staff are edited by its administrator. Anyone who also holds a role
+    or a delegation in another agency, or staff rights in the Django admin, is edited only by
+    the application administrator: changing their email here would hand another agency's
+    account to this one. Their assignments here are still listed and can be revoked."""
+    if person.agency_id != agency.pk or person.is_superuser or person.is_staff:
+        return False
+    elsewhere = (RoleAssignment.objects.filter(user=person).exclude(unit__agency=agency).exists()
+                 or Delegation.objects.filter(delegate=person, revoked_at__isnull=True).exclude(
+                     unit__agency=agency).exists())
+    return not elsewhere
+
+
+def holds_admin_role(user, agency: Agency) -> bool:
+    """Administers ``agency`` by their own assignment, not only as a Plt./Plh."""
+    return user.is_superuser or RoleAssignment.objects.filter(user=user, role_id=AGENCY_ADMIN,
+                                                              unit__agency=agency).exists()
 
 
 def agency_units(agency: Agency) -> QuerySet[Unit]:

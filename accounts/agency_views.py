@@ -86,7 +86,7 @@ def agency_detail(request, code: str):
 @login_required
 def person_new(request, code: str):
     agency = _agency(request, code)
-    form = PersonForm(request.POST or None)
+    form = PersonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         person = person_save(by=request.user, agency=agency, person=form.save(commit=False))
         send_password_link(person, by=request.user, agency=agency)

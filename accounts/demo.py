@@ -7,7 +7,7 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
-from accounts.models import Agency, Unit, User
+from accounts.models import Agency, Role, Unit, User
 from accounts.services import role_assign, seed_vocabulary
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo" / "people.yaml"
@@ -38,6 +38,8 @@ def load_demo(path: Path = DEMO_FILE) -> dict[str, int]:
                                                       defaults={"name": unit_item["name"]})
             created["units"] += new
             units[(agency.code, unit.kind_id)] = unit
+    for code, owner in data.get("national_roles", {}).items():  # e.g. PM LKPP is LKPP's to give
+        Role.objects.filter(code=code).update(home_agency=Agency.objects.get(code=owner))
     for person in data["people"]:
         fields = {k: person[k] for k in ("full_name", "nip", "pangkat_golongan", "jabatan", "phone")}
         home = {role["agency"] for role in person["roles"]}  # staff of the one agency they serve

@@ -31,10 +31,10 @@ class DelegationForm(forms.Form):
                               error_messages={"invalid": _("Tanggal tidak dikenali; tulis seperti 2026-11-30.")})
     sk_number = forms.CharField(label=_("Nomor SK"), max_length=100)
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units, by=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-        codes = set().union(*(delegable_roles(unit) for unit in units)) if units else set()
+        codes = set().union(*(delegable_roles(unit, by) for unit in units)) if units else set()
         self.fields["role"].queryset = Role.objects.filter(code__in=codes).order_by("name")
         head_roles = {unit.kind.head_role_id for unit in units} - {None}
         if head_roles:

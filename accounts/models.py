@@ -76,6 +76,12 @@ class Role(models.Model):
                                          "semua instansi (mis. PM LKPP). Pihak luar: hanya pada kasus yang "
                                          "mengundangnya."))
 
+    # A national role belongs to one national agency, whose administrator gives it (PM LKPP: LKPP).
+    home_agency = models.ForeignKey("Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("instansi pemilik"),
+                                    help_text=_("Untuk peran nasional: instansi yang administratornya memberikan "
+                                                "peran ini."))
+
     class Meta:
         verbose_name = _("peran")
         verbose_name_plural = _("peran")

@@ -6,7 +6,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.administration import administered_agencies, assignable_roles, creatable_scopes, may_administer
+from accounts.administration import (administered_agencies, assignable_roles, creatable_scopes, holds_admin_role,
+                                     may_administer)
 from accounts.models import Agency, Delegation, Role, RoleAssignment, Unit, UnitKind, User
 from accounts.roles import AGENCY_ADMIN, SEED_ROLES, SEED_UNIT_KINDS
 
@@ -32,11 +33,14 @@ def role_revoke(*, assignment: RoleAssignment) -> None:
     assignment.delete()
 
 
-def delegable_roles(unit: Unit) -> set[str]:
+def delegable_roles(unit: Unit, by: User | None = None) -> set[str]:
     """Roles of ``unit`` its head may delegate: the head role itself, and roles someone holds
-    definitively in the unit (never a role the unit does not have)."""
+    definitively in the unit (never a role the unit does not have). The agency administrator
+    role only by someone who holds it: a head must not create administrators."""
     held = set(RoleAssignment.objects.filter(unit=unit, acting="", role__scope=Role.Scope.AGENCY)
                .values_list("role_id", flat=True))
+    if by is None or not holds_admin_role(by, unit.agency):
+        held.discard(AGENCY_ADMIN)
     return held | ({unit.kind.head_role_id} if unit.kind.head_role_id else set())
 
 
@@ -98,6 +102,9 @@ def role_give(*, by: User, agency: Agency, person: User, role: Role, unit: Unit,
                           _("Peran nasional hanya diberikan oleh instansi nasional (mis. LKPP)."))
     if person.agency_id != agency.pk:
         errors["user"] = _("%(name)s bukan pegawai %(agency)s.") % {"name": person.full_name, "agency": agency.name}
+    if role.code == AGENCY_ADMIN and (person.pk == by.pk or not holds_admin_role(by, agency)):
+        errors["role"] = _("Peran administrator instansi diberikan oleh administrator definitif kepada orang lain, "
+                           "tidak kepada diri sendiri dan tidak oleh Plt./Plh.")
     if errors:
         raise ValidationError(errors)
     return role_assign(user=person, role=role, unit=unit, acting=acting)
@@ -129,6 +136,8 @@ def role_create(*, by: User, role: Role) -> Role:
     _require_some_agency(by)
     if role.scope not in creatable_scopes(by):
         raise ValidationError({"scope": _("Peran nasional hanya ditambahkan oleh instansi nasional (mis. LKPP).")})
+    if role.scope == Role.Scope.NATIONAL and not by.is_superuser:  # owned by the national agency adding it
+        role.home_agency = administered_agencies(by).filter(is_national=True).order_by("pk").first()
     role.save()
     return role
 
@@ -153,7 +162,7 @@ def delegation_create(*, by: User, unit: Unit, role: str, delegate: User, kind: 
                                  "peran di unit itu.") % {"unit": unit.name})
     errors = {}
     role_obj = Role.objects.filter(code=role).first()
-    if role not in delegable_roles(unit):
+    if role not in delegable_roles(unit, by):
         errors["role"] = _("Hanya peran kepala unit ini, atau peran yang dipegang definitif di unit ini, yang dapat "
                            "didelegasikan.")
     if not delegate.is_active:

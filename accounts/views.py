@@ -45,7 +45,7 @@ def delegations(request):
     if not units and not request.user.delegations.exists():
         return render(request, "403.html", {"reason": _("Halaman delegasi untuk kepala unit dan administrator "
                                                         "instansi. Anda tidak mengepalai unit mana pun.")}, status=403)
-    form = DelegationForm(request.POST or None, units=units) if units else None
+    form = DelegationForm(request.POST or None, units=units, by=request.user) if units else None
     if request.method == "POST" and form is not None and form.is_valid():
         data = form.cleaned_data
         try:

@@ -80,7 +80,7 @@ def ten_step_case():
     from tests.workflows.driving import act, run_to_end, start
     from workflows.models import Sop
 
-    case = act(start(Sop.objects.get(code="KALTIM-REG-ADMIN-PPE").latest_version, "Bench 10 langkah"), "complete")
+    case = act(start(Sop.objects.get(code="KALTIM-REG-ADMIN-PPE", agency__code="kaltim").latest_version, "Bench 10 langkah"), "complete")
     for _ in range(2):
         case = act(act(act(case, "tidak"), "complete"), "complete")  # 2 tidak -> 3 -> 4 -> back to 2
     case = run_to_end(case)

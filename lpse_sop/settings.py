@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "guardian",
     "accounts",
+    "worktime",
     "workflows",
 ]
 

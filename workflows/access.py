@@ -19,8 +19,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
-from accounts.models import Delegation, Role, RoleAssignment
+from accounts.models import Delegation, Role, RoleAssignment, Unit
 from accounts.roles import AUDITOR
+from accounts.services import headed_units
 from workflows.models import Case, CaseEvent, Invitation
 
 VIEW_CASE = "workflows.view_case"
@@ -56,6 +57,13 @@ def lane_q(user, prefix: str = "", delegations: list[Delegation] | None = None) 
             "case_id", "lane_role"):
         condition |= Q(**{f"{prefix}pk": case_id, f"{prefix}current_role": role})
     return condition
+
+
+def headed_units_now(user):
+    """The units ``user`` heads today: by their own assignment, or as Plt./Plh. of the head."""
+    delegated = [d.unit_id for d in active_delegations(user) if d.role_id == d.unit.kind.head_role_id]
+    return Unit.objects.filter(Q(pk__in=headed_units(user).values("pk")) | Q(pk__in=delegated)).select_related(
+        "agency", "kind")
 
 
 def participation_q(user, delegations: list[Delegation] | None = None) -> Q:

@@ -1,5 +1,5 @@
 from accounts.administration import administered_agencies
-from accounts.services import headed_units
+from workflows.access import headed_units_now
 from workflows.archive import may_use_archive
 from workflows.models import OutgoingEmail
 
@@ -13,8 +13,10 @@ def navigation(request):
     context = {"unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
                "user_agencies": agencies, "is_auditor": may_use_archive(user),
                "is_agency_admin": administered_agencies(user).exists()}
-    # Delegasi: for heads and for agency administrators (who delegate in every unit).
-    context["is_head"] = context["is_agency_admin"] or headed_units(user).exists()
+    # Terlambat di unit saya: for heads, Plt./Plh. included; Delegasi: for them and for agency
+    # administrators (who delegate in every unit).
+    context["heads_units"] = headed_units_now(user).exists()
+    context["is_head"] = context["is_agency_admin"] or context["heads_units"]
     if user.is_staff:  # the administrator sees mail that could not be delivered, wherever they are
         context["failed_emails"] = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.FAILED).count()
     return context

@@ -77,6 +77,19 @@ def lane_assignment(case: Case, user: User, role: str) -> RoleAssignment | None:
     return None
 
 
+def unit_heads(unit) -> list[User]:
+    """Who heads ``unit`` today: the holders of its kind's head role there, and a Plt./Plh."""
+    head_role = unit.kind.head_role_id
+    if head_role is None:
+        return []
+    today = timezone.localtime(timezone.now(), unit.agency.tzinfo).date()
+    people = {a.user for a in RoleAssignment.objects.filter(unit=unit, role_id=head_role, user__is_active=True)
+              .select_related("user")}
+    people |= {d.delegate for d in Delegation.objects.active_on(today).filter(
+        unit=unit, role_id=head_role, delegate__is_active=True).select_related("delegate")}
+    return sorted(people, key=lambda u: u.pk)
+
+
 def head_assignment(case: Case, user: User) -> RoleAssignment | None:
     """The user's assignment as head of the case's own unit, if they are its head."""
     head_role = case.unit.kind.head_role_id

@@ -24,7 +24,7 @@ def case_url(case) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("case_detail", args=[case.pk])
 
 
-def _tell(person, case, *, message: str, subject: str, body: str, step_run=None) -> None:
+def tell(person, case, *, message: str, subject: str, body: str, step_run=None) -> None:
     """One notice in the app and, when the person has an address, one email."""
     Notification.objects.create(user=person, case=case, step_run=step_run, message=message[:500])
     if person.email:
@@ -44,7 +44,7 @@ def notify_assignment(run_id: int, by_name: str, note: str) -> None:
         return
     with transaction.atomic(), translation.override(person.language or settings.LANGUAGE_CODE):
         values = _values(case, case.spec.step(run.step_no), by=by_name, note=note or "—")
-        _tell(person, case,
+        tell(person, case,
               message=_("%(sop)s — \"%(title)s\": langkah %(no)d (%(kegiatan)s) ditugaskan kepada Anda oleh "
                         "%(by)s.") % values,
               subject=_("[LPSE SOP] Ditugaskan kepada Anda: %(title)s") % values,
@@ -71,7 +71,7 @@ def notify_step_run(run_id: int) -> int:
                 values = _values(case, step, due=due)
                 if returned:
                     values |= {"by": returned["by"].full_name, "reason": returned["reason"]}
-                    _tell(person, case, step_run=run,
+                    tell(person, case, step_run=run,
                           message=_("%(sop)s — \"%(title)s\": langkah %(no)d (%(kegiatan)s) dikembalikan kepada "
                                     "Anda oleh %(by)s: %(reason)s") % values,
                           subject=_("[LPSE SOP] Dikembalikan: %(title)s") % values,
@@ -79,7 +79,7 @@ def notify_step_run(run_id: int) -> int:
                                  "%(by)s.\nAlasan: %(reason)s\n\nLangkah %(no)d: %(kegiatan)s\nBatas waktu: %(due)s"
                                  "\n\n%(url)s\n") % values)
                 else:
-                    _tell(person, case, step_run=run,
+                    tell(person, case, step_run=run,
                           message=_("%(sop)s — \"%(title)s\": langkah %(no)d (%(kegiatan)s) menunggu Anda.") % values,
                           subject=_("[LPSE SOP] Tugas baru: %(title)s") % values,
                           body=_("Kasus \"%(title)s\" (%(sop)s) menunggu Anda.\n\n"

@@ -19,6 +19,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from workflows.models import EmailAttempt, OutgoingEmail
@@ -70,7 +71,7 @@ def deliver(email_id: int) -> str:
         return "skipped"
     attempt = email.attempts + 1
     if attempt > MAX_ATTEMPTS:  # the worker died during the last attempt
-        OutgoingEmail.objects.filter(pk=email.pk).update(status=OutgoingEmail.Status.FAILED)
+        OutgoingEmail.objects.filter(pk=email.pk).update(status=OutgoingEmail.Status.FAILED, **_forget_secret(email))
         return "failed"
     # Claim this attempt; a second delivery of the same task finds the counter moved and stops.
     # ``next_attempt_at`` doubles as a lease: if the worker dies while sending, the email is due again then.
@@ -90,7 +91,8 @@ def deliver(email_id: int) -> str:
                        error)
         EmailAttempt.objects.create(email=email, at=timezone.now(), ok=False, error=error)
         status = OutgoingEmail.Status.PENDING if retry_at else OutgoingEmail.Status.FAILED
-        OutgoingEmail.objects.filter(pk=email.pk).update(status=status, last_error=error, next_attempt_at=retry_at)
+        OutgoingEmail.objects.filter(pk=email.pk).update(status=status, last_error=error, next_attempt_at=retry_at,
+                                                         **({} if retry_at else _forget_secret(email)))
         if retry_at:
             _enqueue(email.pk, retry_at)
             return "retry"
@@ -100,6 +102,14 @@ def deliver(email_id: int) -> str:
     OutgoingEmail.objects.filter(pk=email.pk).update(status=OutgoingEmail.Status.SENT, sent_at=timezone.now(),
                                                      next_attempt_at=None, body=body, redact="")
     return "sent"
+
+
+def _forget_secret(email: OutgoingEmail) -> dict:
+    """A link that will not be delivered is not kept either: whoever needs it asks for a new one."""
+    if not email.redact:
+        return {}
+    return {"body": email.body.replace(email.redact, _("[tautan dihapus karena email gagal terkirim; minta tautan "
+                                                       "baru]")), "redact": ""}
 
 
 def requeue_due(now: datetime.datetime | None = None) -> int:

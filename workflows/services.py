@@ -26,6 +26,7 @@ from workflows.models import (Attachment, Case, CaseEvent, CaseInput, Disseminat
                               StepRun)
 from workflows.models.announcements import Channel
 from workflows.notifications import notify_assignment, notify_step_run
+from worktime.calendar import calendar_for
 
 
 @transaction.atomic
@@ -307,7 +308,9 @@ def _record(case: Case, *, action: str, assignment: RoleAssignment, from_state: 
         # The step no longer waits for anyone: its notices are done with.
         Notification.objects.filter(step_run=run, read_at__isnull=True).update(read_at=now)
     if step is not None:
+        calendar = calendar_for(case.agency)
+        due = calendar.due(step.waktu, now)
         activated = StepRun.objects.create(case=case, step_no=step.no, lane_role=step.lane, activated_at=now,
-                                           due_at=step.waktu.due_from(now))
+                                           due_at=due, remind_at=calendar.reminder(step.waktu, now, due))
         # After commit, and never able to fail the saved action (robust): a lost notice is logged.
         transaction.on_commit(partial(notify_step_run, activated.pk), robust=True)

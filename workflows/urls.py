@@ -7,6 +7,7 @@ from workflows.views import archive
 urlpatterns = [
     path("tugas/", tasks.my_tasks, name="my_tasks"),
     path("kasus/saya/", tasks.my_cases, name="my_cases"),
+    path("terlambat/", tasks.overdue_in_my_units, name="overdue"),
     path("kasus/mulai/", tasks.start_list, name="start_list"),
     path("kasus/mulai/<int:version_id>/", tasks.start_case, name="start_case"),
     path("kasus/<int:pk>/", cases.case_detail, name="case_detail"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("sop/<slug:agency>/<str:code>/", sops.sop_detail, name="sop_detail"),
     path("sop/<slug:agency>/<str:code>/lembar.pdf", views_print.sop_sheet_pdf, name="sop_sheet_pdf"),
     path("sop/<str:code>/", sops.sop_by_code, name="sop_by_code"),
+    path("sop/<str:code>/lembar.pdf", sops.sop_by_code, {"sheet": True}, name="sop_by_code_sheet"),
     path("templat/<str:code>/", sops.template_detail, name="template_detail"),
     path("templat/<str:code>/lembar.pdf", views_print.sop_sheet_pdf, name="template_sheet_pdf"),
     path("templat/<str:code>/adopsi/", sops.template_adopt, name="template_adopt"),

@@ -1,14 +1,15 @@
 """Waktu, the time a step may take (mutu baku), as written and as meant."""
-import datetime
 import re
 from dataclasses import dataclass
 
-# Unit of a waktu: how the amount is counted.
-MINUTE, HOUR, DAY, WORKDAY, NONE = "minute", "hour", "day", "workday", "none"
-UNITS = (MINUTE, HOUR, DAY, WORKDAY, NONE)
+# Unit of a waktu: how the amount is counted (worktime.calendar does the counting). Minutes
+# and hours are working minutes and hours; "hari" is a working day, as a government office
+# means it ("day" and "workday" alike); only "hari kalender" counts calendar days.
+MINUTE, HOUR, DAY, WORKDAY, CALENDAR_DAY, NONE = "minute", "hour", "day", "workday", "calendar_day", "none"
+UNITS = (MINUTE, HOUR, DAY, WORKDAY, CALENDAR_DAY, NONE)
 
-_WORDS = {"menit": MINUTE, "jam": HOUR, "hari": DAY, "hari kerja": WORKDAY}
-_PATTERN = re.compile(r"^\s*(\d+)\s*(menit|jam|hari\s+kerja|hari)\s*\.?\s*$", re.IGNORECASE)
+_WORDS = {"menit": MINUTE, "jam": HOUR, "hari": DAY, "hari kerja": WORKDAY, "hari kalender": CALENDAR_DAY}
+_PATTERN = re.compile(r"^\s*(\d+)\s*(menit|jam|hari\s+kerja|hari\s+kalender|hari)\s*\.?\s*$", re.IGNORECASE)
 _NO_LIMIT = {"", "n/a", "na", "-"}
 
 
@@ -24,7 +25,7 @@ class Waktu:
 
     @classmethod
     def parse(cls, text: str) -> "Waktu":
-        """Read "1 hari", "10 Menit", "30 menit", "2 jam", "3 hari kerja", "N/A" or ""."""
+        """Read "1 hari", "10 Menit", "30 menit", "2 jam", "3 hari kerja", "2 hari kalender", "N/A" or ""."""
         if text.strip().lower() in _NO_LIMIT:
             return cls(text=text)
         match = _PATTERN.match(text)
@@ -36,27 +37,6 @@ class Waktu:
     @property
     def has_limit(self) -> bool:
         return self.unit != NONE
-
-    def due_from(self, start: datetime.datetime) -> datetime.datetime | None:
-        """When a step activated at ``start`` is due; None when the SOP sets no time.
-
-        Calendar arithmetic; working days skip Saturdays and Sundays only (national
-        holidays and cuti bersama are not known yet).
-        """
-        if self.unit == MINUTE:
-            return start + datetime.timedelta(minutes=self.amount)
-        if self.unit == HOUR:
-            return start + datetime.timedelta(hours=self.amount)
-        if self.unit == DAY:
-            return start + datetime.timedelta(days=self.amount)
-        if self.unit == WORKDAY:
-            due, left = start, self.amount
-            while left:
-                due += datetime.timedelta(days=1)
-                if due.weekday() < 5:
-                    left -= 1
-            return due
-        return None
 
     def as_data(self) -> dict:
         return {"text": self.text, "amount": self.amount, "unit": self.unit}

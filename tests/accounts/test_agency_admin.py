@@ -1,6 +1,7 @@
 """The agency administrator manages units, staff, roles and delegations of one agency in the
 app, without the superuser; every change counts on the next request, and nothing reaches
 another agency."""
+import datetime
 import re
 from urllib.parse import urlsplit
 
@@ -162,3 +163,88 @@ def test_the_administrator_delegates_in_any_unit_of_the_agency(admin_client, peo
         "unit": kaltim.pk, "role": "kepala_lpse", "delegate": people["pokja.ponorogo"].pk, "kind": "plh",
         "starts_on": "2026-12-07", "ends_on": "2026-12-09", "sk_number": "1"})
     assert response.status_code == 400 and Delegation.objects.count() == 1
+
+
+# -- from the security review: each was a way around the agency boundary ---------------------
+
+def test_a_head_cannot_make_administrators_by_delegation(client, people):
+    client.force_login(people["kepala.lpse.ponorogo"])
+    lpse = Unit.objects.get(agency__code="ponorogo", kind_id="lpse")
+    page = client.get(reverse("delegations")).content.decode()
+    assert 'value="admin_instansi"' not in page
+    response = client.post(reverse("delegations"), {
+        "unit": lpse.pk, "role": "admin_instansi", "delegate": people["admin.ppe.ponorogo"].pk, "kind": "plh",
+        "starts_on": "2026-12-07", "ends_on": "2026-12-07", "sk_number": "1"})
+    assert response.status_code == 400 and not Delegation.objects.exists()
+
+
+def test_the_administrator_role_is_given_to_others_only_and_not_by_a_plh(admin_client, people):
+    lpse = Unit.objects.get(agency__code="ponorogo", kind_id="lpse")
+    role = Role.objects.get(code="admin_instansi").pk
+    own = people["admin.instansi.ponorogo"]
+    response = admin_client.post(reverse("agency_person_add_role", args=["ponorogo", own.pk]),
+                                 {"role": role, "unit": Unit.objects.get(agency__code="ponorogo", kind_id="ukpbj").pk})
+    assert response.status_code == 400 and RoleAssignment.objects.filter(user=own).count() == 1
+    dimas = people["admin.ppe.ponorogo"]
+    Delegation.objects.create(role_id="admin_instansi", unit=lpse, delegate=dimas, kind="plh",
+                              starts_on=datetime.date(2020, 1, 1), ends_on=datetime.date(2040, 1, 1), sk_number="1",
+                              delegated_by=own)
+    plh = Client()
+    plh.force_login(dimas)
+    assert plh.get(reverse("agency_detail", args=["ponorogo"])).status_code == 200  # a Plh. administers
+    response = plh.post(reverse("agency_person_add_role", args=["ponorogo", people["pokja.ponorogo"].pk]),
+                        {"role": role, "unit": lpse.pk})
+    assert response.status_code == 400 and "tidak oleh Plt./Plh." in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=people["pokja.ponorogo"], role_id="admin_instansi").exists()
+
+
+def test_a_person_who_also_serves_another_agency_is_not_edited_here(admin_client, people):
+    dimas = people["admin.ppe.ponorogo"]
+    RoleAssignment.objects.create(user=dimas, role_id="admin_instansi",
+                                  unit=Unit.objects.get(agency__code="kaltim", kind_id="lpse"))
+    page = admin_client.get(reverse("agency_person", args=["ponorogo", dimas.pk])).content.decode()
+    assert "Simpan data" not in page and "Kirim tautan atur kata sandi" not in page
+    admin_client.post(reverse("agency_person", args=["ponorogo", dimas.pk]),
+                      {"full_name": dimas.full_name, "email": "attacker@evil.example", "language": "id"})
+    assert admin_client.post(reverse("agency_person_send_link", args=["ponorogo", dimas.pk])).status_code == 404
+    dimas.refresh_from_db()
+    assert dimas.email != "attacker@evil.example"
+    assert not OutgoingEmail.objects.filter(to="attacker@evil.example").exists()
+
+
+def test_a_national_role_is_given_only_by_the_agency_that_owns_it(people):
+    pm = Role.objects.get(code="pm_lkpp")
+    assert pm.home_agency.code == "lkpp"
+    for agency_code, unit_kind, allowed in (("bpk", "inspektorat", False), ("lkpp", "direktorat", True)):
+        unit = Unit.objects.get(agency__code=agency_code, kind_id=unit_kind)
+        admin = User.objects.create(username=f"admin.{agency_code}", full_name=f"Admin {agency_code}",
+                                    agency=unit.agency)
+        RoleAssignment.objects.create(user=admin, role_id="admin_instansi", unit=unit)
+        staff = User.objects.create(username=f"staf.{agency_code}", full_name=f"Staf {agency_code}",
+                                    agency=unit.agency)
+        client = Client()
+        client.force_login(admin)
+        response = client.post(reverse("agency_person_add_role", args=[agency_code, staff.pk]),
+                               {"role": pm.pk, "unit": unit.pk})
+        assert (response.status_code == 302) is allowed
+        assert RoleAssignment.objects.filter(user=staff, role_id="pm_lkpp").exists() is allowed
+
+
+def test_an_empty_form_says_what_is_missing(admin_client):
+    response = admin_client.post(reverse("agency_person_new", args=["ponorogo"]), {})
+    assert response.status_code == 400 and "Periksa isian yang ditandai" in response.content.decode()
+
+
+def test_a_password_link_that_cannot_be_delivered_is_not_kept(admin_client, settings):
+    from workflows.outbox import MAX_ATTEMPTS, deliver
+
+    settings.EMAIL_BACKEND = "tests.workflows.test_notifications.RefusingBackend"
+    _new_person(admin_client)
+    email = OutgoingEmail.objects.get(to="wulan@ponorogo.go.id")
+    assert "/sandi/" in email.body
+    for _ in range(MAX_ATTEMPTS + 1):
+        OutgoingEmail.objects.filter(pk=email.pk).update(next_attempt_at=None)
+        deliver(email.pk)
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.FAILED
+    assert "/sandi/" not in email.body and "minta tautan baru" in email.body and not email.redact

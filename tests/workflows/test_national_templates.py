@@ -165,3 +165,12 @@ def test_a_definition_cannot_be_both_a_template_and_an_agency_sop(people):
 def test_make_setup_imports_the_demo_template(people, capsys):
     call_command("import_sop", str(TEMPLATE_FILE))
     assert "LKPP-REG-ADMIN-PPE (templat nasional) versi 1" in capsys.readouterr().out
+
+
+def test_odd_agency_numbers_and_old_bookmarks(template, people, seed_sops):
+    client = _admin(people)
+    for raw in ("²", "9" * 5000, "-1", "x"):
+        assert client.get(reverse("template_adopt", args=["LKPP-REG-ADMIN-PPE"]), {"instansi": raw}).status_code == 200
+    response = client.get("/sop/PNG-UPDATE-SPSE/lembar.pdf?versi=1")
+    assert response.status_code == 302 and response.url == "/sop/ponorogo/PNG-UPDATE-SPSE/lembar.pdf?versi=1"
+    assert client.get("/sop/PNG-UPDATE-SPSE/").url == "/sop/ponorogo/PNG-UPDATE-SPSE/"

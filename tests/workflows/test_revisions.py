@@ -2,6 +2,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from tests.conftest import SOP_DIR
@@ -11,6 +12,8 @@ from workflows.models import Sop
 pytestmark = pytest.mark.django_db
 
 
+# A Monday 10.00 WIB: one working day later is Tuesday 10.00, a calendar day exactly.
+@time_machine.travel(datetime.datetime(2026, 11, 23, 3, 0, tzinfo=datetime.UTC), tick=False)
 def test_a_revision_does_not_change_running_or_finished_cases(seed_sops, tmp_path):
     sop = seed_sops["PNG-UPDATE-SPSE"]
     v1 = sop.latest_version

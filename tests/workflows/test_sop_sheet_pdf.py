@@ -383,7 +383,7 @@ def test_the_view_serves_the_sheet_to_signed_in_people_only(seed_sops, people):
     response = sop_sheet_pdf(request, agency="ponorogo", code="PNG-UPDATE-SPSE")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert 'filename="SOP-PNG-UPDATE-SPSE-v1.pdf"' in response["Content-Disposition"]
+    assert 'filename="SOP-PNG-UPDATE-SPSE-ponorogo-v1.pdf"' in response["Content-Disposition"]
     assert response.content.startswith(b"%PDF")
 
     for code, query in (("TIDAK-ADA", {}), ("PNG-UPDATE-SPSE", {"versi": "9"}), ("PNG-UPDATE-SPSE", {"versi": "x"})):

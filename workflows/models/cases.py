@@ -97,6 +97,9 @@ class StepRun(models.Model):
     lane_role = models.CharField(_("pelaksana"), max_length=40)  # a Role code
     activated_at = models.DateTimeField(_("aktif sejak"))
     due_at = models.DateTimeField(_("batas waktu"), null=True, blank=True)
+    # When the pelaksana is reminded (a share of the allowed working time); the deadline sweep
+    # finds due work by these two columns (workflows.deadlines).
+    remind_at = models.DateTimeField(_("pengingat pada"), null=True, blank=True)
     # Taken by, or assigned to, one holder of the lane: then only they act on it. One person
     # per activation, so a column rather than a permission row; the inbox filters on it.
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -122,6 +125,11 @@ class StepRun(models.Model):
             # At most one open activation per case: the current step.
             models.UniqueConstraint(fields=["case"], condition=models.Q(completed_at__isnull=True),
                                     name="one_open_step_run_per_case"),
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], condition=models.Q(completed_at__isnull=True), name="open_runs_by_due"),
+            models.Index(fields=["remind_at"], condition=models.Q(completed_at__isnull=True),
+                         name="open_runs_by_reminder"),
         ]
 
     def __str__(self) -> str:

@@ -736,4 +736,6 @@ def render_sop_sheet(version: SopVersion) -> bytes:
 
 
 def sheet_filename(version: SopVersion) -> str:
-    return f"SOP-{version.sop.code}-v{version.number}.pdf"
+    """Named with the owner too: agencies that adopted one template share its code."""
+    owner = version.sop.agency.code if version.sop.agency else "templat"
+    return f"SOP-{version.sop.code}-{owner}-v{version.number}.pdf"

@@ -53,13 +53,15 @@ def template_detail(request, code: str):
 
 
 @login_required
-def sop_by_code(request, code: str):
-    """``/sop/<code>/`` from before codes were per agency: the one SOP (or template) with
-    that code, or 404 when several agencies share it."""
+def sop_by_code(request, code: str, sheet: bool = False):
+    """``/sop/<code>/`` (and its ``lembar.pdf``) from before codes were per agency: the one
+    SOP (or template) with that code, or 404 when several agencies share it."""
     found = list(Sop.objects.select_related("agency").filter(code=code)[:2])
     if len(found) != 1:
         raise Http404
-    return redirect(found[0])
+    target = found[0].sheet_url() if sheet else found[0].get_absolute_url()
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{target}?{query}" if query and sheet else target)
 
 
 class AdoptionForm(forms.Form):
@@ -102,11 +104,11 @@ def template_adopt(request, code: str):
     agencies = adoptable_agencies(request.user, template)
     if version is None or not agencies.exists():
         raise PermissionDenied(_("Templat diadopsi oleh administrator instansi."))
-    chosen = agencies.filter(pk=request.GET.get("instansi") or 0).first() if request.GET.get(
-        "instansi", "").isdigit() else None
+    raw = request.GET.get("instansi", "")
+    chosen = agencies.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
     chosen = chosen or agencies.first()
     initial = {"agency": chosen, **AdoptionForm.initial_from(header_initial(version, chosen))}
-    form = AdoptionForm(request.POST or None, agencies=agencies, initial=initial)
+    form = AdoptionForm(request.POST if request.method == "POST" else None, agencies=agencies, initial=initial)
     if request.method == "POST" and form.is_valid():
         agency = form.cleaned_data["agency"]
         try:

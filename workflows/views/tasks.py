@@ -6,16 +6,31 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from workflows.access import headed_units_now
+from workflows.deadlines import late_minutes, overdue_in_units, pelaksana
 from workflows.forms import StepForm
 from workflows.models import SopVersion
 from workflows.selectors import cases_of, inbox_for, may_start, startable_versions, waiting_for
 from workflows.services import case_open
 from workflows.views.responses import record_rows, refuse, refused_action, title_field
+from worktime.calendar import duration_text
 
 
 @login_required
 def my_tasks(request):
     return render(request, "workflows/tasks.html", {"inbox": inbox_for(request.user)})
+
+
+@login_required
+def overdue_in_my_units(request):
+    """Terlambat di unit saya: every overdue step of the units this person heads, oldest first."""
+    units = list(headed_units_now(request.user))
+    if not units:
+        return refuse(request, _("Halaman ini untuk kepala unit: Anda tidak mengepalai unit mana pun hari ini."))
+    page = Paginator(overdue_in_units(units), 50).get_page(request.GET.get("page"))
+    rows = [{"run": run, "step": run.case.spec.step(run.step_no), "late": duration_text(late_minutes(run)),
+             "who": pelaksana(run)} for run in page]
+    return render(request, "workflows/overdue.html", {"page": page, "rows": rows, "units": units})
 
 
 @login_required
