@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("", include("accounts.urls")),
+    path("", include("worktime.urls")),
     path("", include("workflows.urls")),
     path("", RedirectView.as_view(pattern_name="my_tasks", permanent=False), name="home"),
 ]

@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from accounts.models import Delegation, Role, Unit, User
+from accounts.models import Agency, Delegation, Role, Unit, User
 from tests.conftest import SOP_DIR
 from tests.workflows.driving import PDF, act, actor, case_at, run_to_end, start
 from tests.workflows.test_national_templates import TEMPLATE_FILE
@@ -43,6 +43,7 @@ from workflows.invitations import invitation_send
 from workflows.models import Case, CaseRecord, ExportJob, Invitation, SopVersion
 from workflows.sop_import import sop_import
 from workflows.services import case_cancel
+from worktime.models import CalendarException, WorkCalendar
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,7 @@ EXTRA_PARAMS = {
     "sop_sheet_pdf": ["versi"], "template_sheet_pdf": ["versi"], "template_adopt": ["instansi"], "archive_list": ["page"], "login": ["next"], "home": ["next"],
 }
 # Pages that render a PDF or build a ZIP cost a quarter of a second each: fewer examples.
-EXPENSIVE = {"sop_sheet_pdf", "template_sheet_pdf", "case_record_pdf", "archive_zip"}
+EXPENSIVE = {"sop_sheet_pdf", "template_sheet_pdf", "case_record_pdf", "archive_zip", "monev_pdf"}
 EXAMPLES = {"case_action": 160, "start_case": 60, "archive_list": 60}
 DEFAULT_EXAMPLES, EXPENSIVE_EXAMPLES = 30, 6
 # FUZZ_SCALE=10 for a long hunt on a workstation; CI runs the default, the same examples every time.
@@ -206,7 +207,8 @@ class World:
 FOLLOW = {"home", "my_tasks", "my_cases", "delegations", "start_list", "start_case", "sop_list", "sop_detail", "case_detail", "case_action",
           "case_cancel", "invitation_accept", "notifications", "announcements", "archive_list", "archive_export_progress", "login",
           "agency_home", "agency_detail", "agency_person", "agency_person_new", "agency_unit", "agency_unit_new",
-          "agency_vocabulary", "password_set", "template_detail", "template_adopt"}
+          "agency_vocabulary", "password_set", "template_detail", "template_adopt", "calendar_edit", "overdue",
+          "deviations", "monev", "monitoring_form"}
 
 
 def crawl(world: World, who: str | None, start_paths: list[str]) -> None:
@@ -295,9 +297,16 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                   + [reverse("attachment_download", args=[a.case_id, a.pk])
                      for c in closed for a in c.attachments.all()[:1]])
             call_command("import_sop", str(TEMPLATE_FILE), stdout=open("/dev/null", "w"))
+            CalendarException.objects.create(  # so that the calendar page offers "Hapus"
+                calendar=WorkCalendar.objects.create(agency=Agency.objects.get(code="ponorogo")),
+                starts_on=datetime.date(2026, 8, 11), ends_on=datetime.date(2026, 8, 11), kind="closed",
+                note="Hari Jadi Ponorogo")
             crawl(world, "admin.instansi.ponorogo", [
                 reverse("agency_home"), reverse("agency_detail", args=["ponorogo"]), reverse("agency_vocabulary"),
-                reverse("sop_list"), reverse("template_detail", args=["LKPP-REG-ADMIN-PPE"]), "/sop/PNG-UPDATE-SPSE/"])
+                reverse("sop_list"), reverse("template_detail", args=["LKPP-REG-ADMIN-PPE"]), "/sop/PNG-UPDATE-SPSE/",
+                "/sop/PNG-UPDATE-SPSE/lembar.pdf", reverse("calendar_edit", args=["ponorogo"])])
+            sop = SopVersion.objects.filter(sop__code="PNG-UPDATE-SPSE").first().sop_id
+            crawl(world, "kepala.lpse.ponorogo", [reverse("monitoring_form") + f"?sop={sop}"])
             newcomer = User.objects.get(username="admin.ppe.ponorogo")
             password_link = reverse("password_set", args=[urlsafe_base64_encode(force_bytes(newcomer.pk)),
                                                           default_token_generator.make_token(newcomer)])

@@ -31,7 +31,7 @@ def active_delegations(user) -> list[Delegation]:
     """The delegations in force for ``user`` today (each in its own agency's zone)."""
     recent = datetime.date.today() - datetime.timedelta(days=1)  # a coarse cut; zones are checked below
     return [d for d in Delegation.objects.filter(delegate=user, delegate__is_active=True, revoked_at__isnull=True,
-                                                 ends_on__gte=recent).select_related("role", "unit__agency")
+                                                 ends_on__gte=recent).select_related("role", "unit__agency", "unit__kind")
             if d.is_active_now()]
 
 

@@ -17,6 +17,7 @@ def navigation(request):
     # administrators (who delegate in every unit).
     context["heads_units"] = headed_units_now(user).exists()
     context["is_head"] = context["is_agency_admin"] or context["heads_units"]
+    context["sees_deviations"] = context["heads_units"] or context["is_auditor"]
     if user.is_staff:  # the administrator sees mail that could not be delivered, wherever they are
         context["failed_emails"] = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.FAILED).count()
     return context

@@ -1,13 +1,21 @@
 from django.urls import path
 
 from workflows import views_print
-from workflows.views import announcements, cases, invitations, notifications, sops, tasks
+from workflows.views import announcements, cases, deviations, invitations, monev, notifications, sops, tasks
 from workflows.views import archive
 
 urlpatterns = [
     path("tugas/", tasks.my_tasks, name="my_tasks"),
     path("kasus/saya/", tasks.my_cases, name="my_cases"),
     path("terlambat/", tasks.overdue_in_my_units, name="overdue"),
+    path("penyimpangan/", deviations.deviation_list, name="deviations"),
+    path("penyimpangan/ekspor.csv", deviations.deviation_csv, name="deviation_csv"),
+    path("penyimpangan/ekspor.xlsx", deviations.deviation_xlsx, name="deviation_xlsx"),
+    path("monev/", monev.monev_page, name="monev"),
+    path("monev/ekspor.csv", monev.monev_csv, name="monev_csv"),
+    path("monev/ekspor.xlsx", monev.monev_xlsx, name="monev_xlsx"),
+    path("monev/laporan.pdf", monev.monev_pdf, name="monev_pdf"),
+    path("monev/formulir/", monev.monitoring_form, name="monitoring_form"),
     path("kasus/mulai/", tasks.start_list, name="start_list"),
     path("kasus/mulai/<int:version_id>/", tasks.start_case, name="start_case"),
     path("kasus/<int:pk>/", cases.case_detail, name="case_detail"),
@@ -25,7 +33,7 @@ urlpatterns = [
     path("sop/<slug:agency>/<str:code>/", sops.sop_detail, name="sop_detail"),
     path("sop/<slug:agency>/<str:code>/lembar.pdf", views_print.sop_sheet_pdf, name="sop_sheet_pdf"),
     path("sop/<str:code>/", sops.sop_by_code, name="sop_by_code"),
-    path("sop/<str:code>/lembar.pdf", sops.sop_by_code, {"sheet": True}, name="sop_by_code_sheet"),
+    path("sop/<str:code>/lembar.pdf", sops.sop_sheet_by_code, name="sop_by_code_sheet"),
     path("templat/<str:code>/", sops.template_detail, name="template_detail"),
     path("templat/<str:code>/lembar.pdf", views_print.sop_sheet_pdf, name="template_sheet_pdf"),
     path("templat/<str:code>/adopsi/", sops.template_adopt, name="template_adopt"),

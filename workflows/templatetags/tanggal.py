@@ -24,3 +24,19 @@ def tanggal(value: datetime.datetime | None, agency=None) -> str:
 def tanggal_pendek(value: datetime.datetime | None, agency=None) -> str:
     """Compact form for dense tables (the zone is named in the column header): 23-11-2026 09.30."""
     return _local(value, agency).strftime("%d-%m-%Y %H.%M") if value else ""
+
+
+@register.filter
+def bacaan(waktu) -> str:
+    """How the application counts a step's waktu: "1 hari kerja", "30 menit kerja"."""
+    from worktime.calendar import reading
+
+    return reading(waktu)
+
+
+@register.filter
+def durasi(minutes) -> str:
+    """Working minutes in words: "2 jam 15 menit"."""
+    from worktime.calendar import duration_text
+
+    return duration_text(minutes) if minutes is not None else "—"

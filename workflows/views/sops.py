@@ -52,16 +52,26 @@ def template_detail(request, code: str):
                  may_adopt=adoptable_agencies(request.user, template).exists())
 
 
-@login_required
-def sop_by_code(request, code: str, sheet: bool = False):
-    """``/sop/<code>/`` (and its ``lembar.pdf``) from before codes were per agency: the one
-    SOP (or template) with that code, or 404 when several agencies share it."""
+def _only_sop(code: str) -> Sop:
+    """The one SOP (or template) with ``code``; 404 when several agencies share it."""
     found = list(Sop.objects.select_related("agency").filter(code=code)[:2])
     if len(found) != 1:
         raise Http404
-    target = found[0].sheet_url() if sheet else found[0].get_absolute_url()
-    query = request.META.get("QUERY_STRING", "")
-    return redirect(f"{target}?{query}" if query and sheet else target)
+    return found[0]
+
+
+@login_required
+def sop_by_code(request, code: str):
+    """``/sop/<code>/`` from before codes were per agency."""
+    return redirect(_only_sop(code))
+
+
+@login_required
+def sop_sheet_by_code(request, code: str):
+    """``/sop/<code>/lembar.pdf`` from before codes were per agency, its ``?versi=`` kept."""
+    target = _only_sop(code).sheet_url()
+    query = request.GET.urlencode()
+    return redirect(f"{target}?{query}" if query else target)
 
 
 class AdoptionForm(forms.Form):

@@ -1,0 +1,173 @@
+"""The deviation register (penyimpangan mutu baku): every step that broke its mutu baku.
+
+A step run deviates when it was late (done after its due time, or still open past it), was
+returned (a disposisi sent back) or answered TIDAK (rework), or was cancelled. Each row
+names the case, SOP, step, the accountable pelaksana, due and actual times, how late in
+the agency's working time, and the reason given. Heads see their units' deviations;
+auditors those of the archive they audit (closed cases); the administrator all.
+"""
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from workflows import states
+from workflows.access import audited_agencies, headed_units_now
+from workflows.archive_export import LocalTime, neutralise
+from workflows.models import Sop, StepRun
+from workflows.templatetags.tanggal import tanggal
+from worktime.calendar import calendar_for, duration_text
+
+LATE, RETURNED, REFUSED, CANCELLED = "terlambat", "dikembalikan", "tidak", "dibatalkan"
+KIND_CHOICES = [(LATE, gettext_lazy("Terlambat")), (RETURNED, gettext_lazy("Dikembalikan")),
+                (REFUSED, gettext_lazy("Dijawab TIDAK (pengerjaan ulang)")), (CANCELLED, gettext_lazy("Dibatalkan"))]
+KIND_LABELS = dict(KIND_CHOICES)
+OUTCOME_KIND = {"kembali": RETURNED, "tidak": REFUSED, "cancelled": CANCELLED}
+
+
+def _late_q(now) -> Q:
+    return Q(due_at__isnull=False) & (Q(completed_at__gt=F("due_at"))
+                                      | Q(completed_at__isnull=True, due_at__lt=now, case__closed_at__isnull=True))
+
+
+def kind_q(kind: str, now=None) -> Q:
+    now = now or timezone.now()
+    if kind == LATE:
+        return _late_q(now)
+    return Q(outcome={RETURNED: "kembali", REFUSED: "tidak", CANCELLED: "cancelled"}[kind])
+
+
+def deviating_runs(now=None) -> QuerySet[StepRun]:
+    now = now or timezone.now()
+    return StepRun.objects.filter(_late_q(now) | Q(outcome__in=list(OUTCOME_KIND)))
+
+
+def scope_q(user, prefix: str = "case__", closed_only: bool = True) -> Q | None:
+    """Which cases' figures ``user`` may read (their units as head, their archive as auditor):
+    a condition on ``prefix``-ed case fields, or None when none at all. ``closed_only``: the
+    auditor's part covers closed cases only (rows that name people); aggregate figures (Monev)
+    cover the auditor's agencies' open cases too."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return None
+    if user.is_superuser:
+        return Q()
+    scopes = []
+    units = list(headed_units_now(user).values_list("pk", flat=True))
+    if units:
+        scopes.append(Q(**{f"{prefix}unit_id__in": units}))
+    agencies = audited_agencies(user)
+    closed = {f"{prefix}state__in": states.CLOSED} if closed_only else {}
+    if agencies is None:
+        scopes.append(Q(**closed))
+    elif agencies:
+        scopes.append(Q(**closed, **{f"{prefix}agency_id__in": agencies}))
+    if not scopes:
+        return None
+    combined = scopes[0]
+    for extra in scopes[1:]:
+        combined |= extra
+    return combined
+
+
+def register_for(user) -> QuerySet[StepRun] | None:
+    scope = scope_q(user)
+    if scope is None:
+        return None
+    return (deviating_runs().filter(scope)
+            .select_related("case__agency", "case__sop_version__sop", "case__unit", "actor")
+            .order_by("-activated_at", "-pk"))
+
+
+class DeviationFilter(django_filters.FilterSet):
+    jenis = django_filters.ChoiceFilter(label=gettext_lazy("Jenis penyimpangan"), choices=KIND_CHOICES,
+                                        method="by_kind", empty_label=gettext_lazy("Semua jenis"))
+    sop = django_filters.ModelChoiceFilter(label=gettext_lazy("SOP"), field_name="case__sop_version__sop",
+                                           queryset=Sop.objects.none(), empty_label=gettext_lazy("Semua SOP"))
+    dari = django_filters.DateFilter(label=gettext_lazy("Aktif sejak"), field_name="activated_at", lookup_expr="date__gte",
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+    sampai = django_filters.DateFilter(label=gettext_lazy("Aktif sampai"), field_name="activated_at",
+                                       lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = StepRun
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["sop"].queryset = (Sop.objects.filter(versions__cases__step_runs__in=self.queryset)
+                                        .select_related("agency").distinct().order_by("name"))
+        for name in ("dari", "sampai"):
+            self.filters[name].extra["error_messages"] = {
+                "invalid": _("Tanggal tidak dikenali; tulis seperti 2026-11-23 atau pilih dari kalender.")}
+        self.filters["jenis"].extra["error_messages"] = {"invalid_choice": _("Pilih jenis dari daftar.")}
+        self.filters["sop"].extra["error_messages"] = {"invalid_choice": _("Pilih SOP dari daftar.")}
+
+    def by_kind(self, queryset, name, value):
+        return queryset.filter(kind_q(value)) if value else queryset
+
+
+@dataclass
+class Deviation:
+    run: StepRun
+    kinds: list[str]
+    late_minutes: float
+    accountable: str
+    reason: str
+
+    @property
+    def kind_labels(self) -> str:
+        return ", ".join(str(KIND_LABELS[k]) for k in self.kinds)
+
+    @property
+    def late_text(self) -> str:
+        return duration_text(self.late_minutes) if self.late_minutes else ""
+
+
+def describe(runs: Iterable[StepRun], now=None) -> Iterator[Deviation]:
+    """Each run as a register row; one working calendar read per agency."""
+    now = now or timezone.now()
+    calendars = {}
+    for run in runs:
+        agency = run.case.agency
+        if agency.pk not in calendars:
+            calendars[agency.pk] = calendar_for(agency)
+        late = bool(run.due_at and (run.completed_at or now) > run.due_at
+                    and (run.completed_at or not run.case.closed_at))
+        kinds = ([LATE] if late else []) + ([OUTCOME_KIND[run.outcome]] if run.outcome in OUTCOME_KIND else [])
+        minutes = calendars[agency.pk].late_by(run.due_at, run.completed_at or now) if late else 0.0
+        accountable = (run.actor.full_name if run.actor else
+                       _("%(lane)s (belum dikerjakan)") % {"lane": run.case.spec.lane_label(run.lane_role)})
+        reason = " · ".join(text for text in (run.late_reason, run.note if run.outcome in OUTCOME_KIND else "")
+                            if text)
+        yield Deviation(run, kinds, minutes, accountable, reason)
+
+
+COLUMNS = [gettext_lazy("No. kasus"), gettext_lazy("Judul"), gettext_lazy("SOP"), gettext_lazy("Instansi"),
+           gettext_lazy("Langkah"), gettext_lazy("Kegiatan"), gettext_lazy("Jenis penyimpangan"),
+           gettext_lazy("Pelaksana"), gettext_lazy("Batas waktu"), gettext_lazy("Selesai"),
+           gettext_lazy("Terlambat (menit kerja)"), gettext_lazy("Alasan")]
+
+
+def _moment(value: datetime.datetime | None, agency, date_cells: bool):
+    if value is None:
+        return None if date_cells else ""
+    if date_cells:
+        return LocalTime(timezone.localtime(value, agency.tzinfo).replace(tzinfo=None), agency.time_zone)
+    return tanggal(value, agency)
+
+
+def rows(runs: QuerySet[StepRun], *, date_cells: bool = False) -> Iterator[list]:
+    for d in describe(runs.iterator(chunk_size=500)):
+        case, step = d.run.case, d.run.case.spec.step(d.run.step_no)
+        values = [case.pk, case.title, case.spec.name, case.agency.name, step.no, step.kegiatan, d.kind_labels,
+                  d.accountable, _moment(d.run.due_at, case.agency, date_cells),
+                  _moment(d.run.completed_at, case.agency, date_cells), round(d.late_minutes), d.reason]
+        yield [neutralise(v) for v in values]

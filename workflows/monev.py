@@ -1,0 +1,308 @@
+"""Monev (monitoring dan evaluasi, PermenPAN-RB 35/2012): how each SOP is carried out,
+measured from its cases in the agency's working time.
+
+Per SOP, and per step, lane and agency, for the cases started in a period:
+- runs, and the share done on time;
+- median and 90th-percentile duration in working minutes, beside the mutu baku (the median
+  working minutes each run was allowed);
+- deviations (late, returned, TIDAK, cancelled) and their most common reasons;
+- open cases older than the SOP's total mutu baku (the due times chained along the path
+  the SOP takes when every decision is YA, from the case's start);
+- rework loops per case (returns and TIDAK answers).
+The monitoring form judges each step "berjalan dengan baik" when at least THRESHOLD of its
+runs were on time, and writes the measured figures as its notes for the head to complete.
+
+Percentiles are nearest-rank: the p-th percentile of n sorted values is the value at rank
+ceil(p * n). Working minutes come from worktime.calendar.
+"""
+from __future__ import annotations
+
+import datetime
+import math
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Agency
+from workflows.archive_export import neutralise
+from workflows.definitions import END, SopSpec
+from workflows.deviations import CANCELLED, KIND_LABELS, LATE, REFUSED, RETURNED, scope_q
+from workflows.models import Case, Sop, StepRun
+from worktime.calendar import Calendar, calendar_for, duration_text
+
+THRESHOLD = 0.8  # share of runs on time for a step to be judged "berjalan dengan baik"
+REWORK = ("kembali", "tidak")
+TOP_REASONS = 3
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """Nearest-rank percentile (p in 0..1) of ``values``; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p * len(ordered)) - 1)]
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+@dataclass
+class Figures:
+    """What is measured for one group of step runs (a step, a lane)."""
+
+    runs: int = 0  # completed runs with a time limit
+    on_time: int = 0
+    durations: list[float] = field(default_factory=list)
+    allowed: list[float] = field(default_factory=list)
+    deviations: int = 0
+    rework: int = 0
+
+    def add(self, run: StepRun, calendar: Calendar, deviated: bool) -> None:
+        self.deviations += deviated
+        self.rework += run.outcome in REWORK
+        if run.completed_at is None or run.due_at is None or run.outcome == "cancelled":
+            return
+        self.runs += 1
+        self.on_time += run.completed_at <= run.due_at
+        self.durations.append(calendar.working_minutes_between(run.activated_at, run.completed_at))
+        self.allowed.append(calendar.working_minutes_between(run.activated_at, run.due_at))
+
+    @property
+    def share_on_time(self) -> float | None:
+        return self.on_time / self.runs if self.runs else None
+
+    @property
+    def median(self) -> float | None:
+        return _median(self.durations)
+
+    @property
+    def p90(self) -> float | None:
+        return percentile(self.durations, 0.9)
+
+    @property
+    def mutu_baku(self) -> float | None:
+        return _median(self.allowed)
+
+    @property
+    def judged_good(self) -> bool | None:
+        """Berjalan dengan baik (True), tidak (False), or not yet measurable (None)."""
+        share = self.share_on_time
+        return None if share is None else share >= THRESHOLD
+
+
+@dataclass
+class StepRow:
+    no: int
+    kegiatan: str
+    lane: str
+    waktu: str
+    figures: Figures
+
+    def note(self) -> str:
+        """The measured figures in words: the monitoring form's "catatan hasil penilaian"."""
+        f = self.figures
+        if not f.runs:
+            return _("Belum ada pelaksanaan yang selesai dalam periode ini.")
+        parts = [_("%(on)d dari %(n)d tepat waktu (%(pct)d%%)") % {
+                     "on": f.on_time, "n": f.runs, "pct": round(100 * f.share_on_time)},
+                 _("median %(median)s, p90 %(p90)s, mutu baku %(mb)s") % {
+                     "median": duration_text(f.median), "p90": duration_text(f.p90), "mb": duration_text(f.mutu_baku)}]
+        if f.rework:
+            parts.append(_("%(n)d kali pengerjaan ulang") % {"n": f.rework})
+        return "; ".join(parts) + "."
+
+
+@dataclass
+class SopReport:
+    sop: Sop
+    spec: SopSpec
+    cases: int = 0
+    done: int = 0
+    cancelled: int = 0
+    open: int = 0
+    open_overdue: int = 0
+    cases_on_time: int = 0
+    case_durations: list[float] = field(default_factory=list)
+    rework_per_case: list[int] = field(default_factory=list)
+    deviations: Counter = field(default_factory=Counter)
+    reasons: Counter = field(default_factory=Counter)
+    steps: dict[int, StepRow] = field(default_factory=dict)
+    lanes: dict[str, Figures] = field(default_factory=dict)
+    agencies: dict[str, Figures] = field(default_factory=dict)
+
+    @property
+    def share_cases_on_time(self) -> float | None:
+        return self.cases_on_time / self.done if self.done else None
+
+    @property
+    def median_case(self) -> float | None:
+        return _median(self.case_durations)
+
+    @property
+    def p90_case(self) -> float | None:
+        return percentile(self.case_durations, 0.9)
+
+    @property
+    def rework_average(self) -> float | None:
+        return sum(self.rework_per_case) / len(self.rework_per_case) if self.rework_per_case else None
+
+    @property
+    def deviation_counts(self) -> list[tuple[str, int]]:
+        return [(str(KIND_LABELS[kind]), n) for kind, n in self.deviations.most_common()]
+
+    @property
+    def top_reasons(self) -> list[tuple[str, int]]:
+        return self.reasons.most_common(TOP_REASONS)
+
+    @property
+    def step_rows(self) -> list[StepRow]:
+        return [self.steps[no] for no in sorted(self.steps)]
+
+
+def main_path(spec: SopSpec) -> list:
+    """The steps a case takes when every decision is YA, first to end (each once)."""
+    path, seen, no = [], set(), spec.first_step.no
+    while no != END and no not in seen:
+        seen.add(no)
+        step = spec.step(no)
+        path.append(step)
+        no = step.ya if step.is_decision else step.next
+    return path
+
+
+def total_due(spec: SopSpec, calendar: Calendar, start: datetime.datetime) -> datetime.datetime | None:
+    """When a case started at ``start`` is due by the SOP's total mutu baku (None: no limit at all)."""
+    moment, limited = start, False
+    for step in main_path(spec):
+        due = calendar.due(step.waktu, moment)
+        if due is not None:
+            moment, limited = due, True
+    return moment if limited else None
+
+
+def _deviation_kinds(run: StepRun, now) -> list[str]:
+    kinds = []
+    if run.due_at and ((run.completed_at and run.completed_at > run.due_at)
+                       or (run.completed_at is None and now > run.due_at)):
+        kinds.append(LATE)
+    kinds += {"kembali": [RETURNED], "tidak": [REFUSED], "cancelled": [CANCELLED]}.get(run.outcome, [])
+    return kinds
+
+
+def measure(cases: QuerySet[Case], now=None) -> list[SopReport]:
+    """The Monev figures of ``cases``, one report per SOP, in SOP name order."""
+    now = now or timezone.now()
+    reports: dict[int, SopReport] = {}
+    calendars: dict[int, Calendar] = {}
+    runs_by_case: dict[int, list[StepRun]] = defaultdict(list)
+    cases = list(cases.select_related("agency", "sop_version__sop", "unit"))
+    for run in StepRun.objects.filter(case__in=[c.pk for c in cases]).order_by("activated_at", "pk"):
+        runs_by_case[run.case_id].append(run)
+    for case in cases:
+        sop = case.sop_version.sop
+        report = reports.get(sop.pk)
+        if report is None:
+            report = reports[sop.pk] = SopReport(sop=sop, spec=sop.latest_version.spec)
+        calendar = calendars.get(case.agency_id) or calendars.setdefault(case.agency_id, calendar_for(case.agency))
+        report.cases += 1
+        runs = runs_by_case[case.pk]
+        late_any = False
+        for run in runs:
+            kinds = _deviation_kinds(run, now)
+            late_any |= LATE in kinds
+            report.deviations.update(kinds)
+            for reason in (run.late_reason, run.note if run.outcome in ("kembali", "tidak", "cancelled") else ""):
+                if reason.strip():
+                    report.reasons[" ".join(reason.split()).rstrip(".")] += 1
+            step = case.spec.step(run.step_no)
+            row = report.steps.get(run.step_no)
+            if row is None:
+                row = report.steps[run.step_no] = StepRow(step.no, step.kegiatan, case.spec.lane_label(step.lane),
+                                                          step.waktu.text, Figures())
+            row.figures.add(run, calendar, bool(kinds))
+            report.lanes.setdefault(case.spec.lane_label(run.lane_role), Figures()).add(run, calendar, bool(kinds))
+            report.agencies.setdefault(case.agency.name, Figures()).add(run, calendar, bool(kinds))
+        report.rework_per_case.append(sum(run.outcome in REWORK for run in runs))
+        if case.state == "done":
+            report.done += 1
+            report.cases_on_time += not late_any
+            report.case_durations.append(calendar.working_minutes_between(case.started_at, case.closed_at))
+        elif case.state == "cancelled":
+            report.cancelled += 1
+        else:
+            report.open += 1
+            due = total_due(case.spec, calendar, case.started_at)
+            report.open_overdue += bool(due and now > due)
+    for report in reports.values():  # every step of the SOP has a row, measured or not
+        for step in report.spec.steps:
+            report.steps.setdefault(step.no, StepRow(step.no, step.kegiatan, report.spec.lane_label(step.lane),
+                                                     step.waktu.text, Figures()))
+    return sorted(reports.values(), key=lambda r: (r.spec.name, r.sop.pk))
+
+
+def monev_cases(user) -> QuerySet[Case] | None:
+    """The cases whose figures ``user`` may read: their units' as head, their agencies' as auditor."""
+    scope = scope_q(user, prefix="", closed_only=False)
+    return None if scope is None else Case.objects.filter(scope)
+
+
+class MonevFilter(django_filters.FilterSet):
+    sop = django_filters.ModelChoiceFilter(label=gettext_lazy("SOP"), field_name="sop_version__sop",
+                                           queryset=Sop.objects.none(), empty_label=gettext_lazy("Semua SOP"))
+    instansi = django_filters.ModelChoiceFilter(label=gettext_lazy("Instansi"), field_name="agency",
+                                                queryset=Agency.objects.none(),
+                                                empty_label=gettext_lazy("Semua instansi"))
+    dari = django_filters.DateFilter(label=gettext_lazy("Dimulai sejak"), field_name="started_at",
+                                     lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"}))
+    sampai = django_filters.DateFilter(label=gettext_lazy("Dimulai sampai"), field_name="started_at",
+                                       lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = Case
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        in_scope = Q(versions__cases__in=self.queryset)
+        self.filters["sop"].queryset = Sop.objects.filter(in_scope).select_related("agency").distinct().order_by(
+            "name", "agency__name")
+        self.filters["instansi"].queryset = Agency.objects.filter(cases__in=self.queryset).distinct()
+        bad_date = {"invalid": _("Tanggal tidak dikenali; tulis seperti 2026-11-23 atau pilih dari kalender.")}
+        for name in ("dari", "sampai"):
+            self.filters[name].extra["error_messages"] = bad_date
+        for name in ("sop", "instansi"):
+            self.filters[name].extra["error_messages"] = {"invalid_choice": _("Pilih dari daftar.")}
+
+
+COLUMNS = [gettext_lazy("SOP"), gettext_lazy("Langkah"), gettext_lazy("Kegiatan"), gettext_lazy("Pelaksana"),
+           gettext_lazy("Mutu baku: waktu"), gettext_lazy("Jumlah selesai"), gettext_lazy("Tepat waktu (%)"),
+           gettext_lazy("Median (menit kerja)"), gettext_lazy("P90 (menit kerja)"),
+           gettext_lazy("Mutu baku (menit kerja, median)"), gettext_lazy("Penyimpangan"),
+           gettext_lazy("Pengerjaan ulang"), gettext_lazy("Penilaian")]
+
+
+def judgement(good: bool | None) -> str:
+    if good is None:
+        return _("belum dapat dinilai")
+    return _("berjalan dengan baik") if good else _("tidak berjalan dengan baik")
+
+
+def rows(reports: list[SopReport]):
+    def number(value):
+        return None if value is None else round(value)
+
+    for report in reports:
+        for row in report.step_rows:
+            f = row.figures
+            values = [report.spec.name, row.no, row.kegiatan, row.lane, row.waktu, f.runs,
+                      None if f.share_on_time is None else round(100 * f.share_on_time), number(f.median),
+                      number(f.p90), number(f.mutu_baku), f.deviations, f.rework, judgement(f.judged_good)]
+            yield [neutralise(v) for v in values]
