@@ -21,11 +21,13 @@ install: $(STAMP)
 check-system: install
 	@$(PY) -c "import weasyprint" >/dev/null 2>&1 || echo "PERINGATAN: WeasyPrint tidak dapat memuat Pango; PDF tidak akan bisa dibuat. Pasang dengan: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
 
-# Database, demo people, the four seed SOPs and one national template; safe to run again.
+# Database, demo people, the four seed SOPs, one national template and three weeks of demo
+# cases; safe to run again.
 setup: check-system
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
 	$(PY) manage.py import_sop fixtures/sops/*.yaml fixtures/templates/*.yaml
+	$(PY) manage.py load_demo_cases
 
 # Serves the app and, beside it, the background worker (email, ZIP exports of the archive) and
 # the deadline sweep (reminders, overdue notices, daily digests; every minute).

@@ -1,52 +1,13 @@
 """Test helpers that take a case through its SOP as the right people would."""
 from __future__ import annotations
 
-import datetime
 from collections import deque
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
-
 from workflows import engine
-from workflows.definitions import END, InputSpec, SopSpec, StepSpec
+from workflows.definitions import END, SopSpec
+from workflows.demo_cases import PDF, VALID_NIP, sample_kelengkapan, sample_value  # noqa: F401 - used by tests
 from workflows.models import Case, SopVersion
 from workflows.services import case_complete_step, case_decide, case_send_back, case_start
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-VALID_NIP = "198802142014041003"
-
-
-def sample_value(spec: InputSpec, order: int = 0):
-    if spec.type == "document":
-        return SimpleUploadedFile(f"{spec.key}.pdf", PDF, content_type="application/pdf")
-    if spec.type == "text":
-        return f"Contoh {spec.label}"
-    if spec.type == "datetime":
-        # Later inputs get later times, so "selesai" comes after "mulai".
-        return timezone.now() + datetime.timedelta(days=4, hours=order)
-    if spec.type == "choice":
-        return spec.options[0][0]
-    if spec.type == "checklist":
-        return [value for value, _label in spec.options]
-    if spec.type == "nip":
-        return VALID_NIP
-    if spec.type == "email":
-        return "pokja@example.go.id"
-    if spec.type == "phone":
-        return "0812 3456 7890"
-    if spec.type == "pangkat":
-        return "III/a"
-    if spec.type == "records":
-        return [{field.key: sample_value(field) for field in spec.fields}]
-    raise AssertionError(spec.type)
-
-
-def sample_kelengkapan(step: StepSpec, answer: bool = True) -> dict:
-    """Valid kelengkapan; for a TIDAK answer every checklist is left unticked."""
-    values = {spec.key: sample_value(spec, order) for order, spec in enumerate(step.inputs)}
-    if not answer:
-        values.update({spec.key: [] for spec in step.inputs if spec.type == "checklist"})
-    return values
 
 
 def actor(case: Case):
