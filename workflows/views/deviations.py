@@ -1,16 +1,11 @@
 """The deviation register page and its CSV/XLSX downloads (workflows.deviations)."""
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflows import deviations
-from workflows.archive_export import csv_bytes, xlsx_bytes
-from workflows.views.responses import refuse
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from workflows.views.responses import refuse, table_download
 
 
 def _filtered(request):
@@ -39,15 +34,8 @@ def _download(request, kind: str):
         return refusal
     if not filterset.is_valid():
         return deviation_list(request)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if kind == "csv":
-        response = HttpResponse(csv_bytes(deviations.COLUMNS, deviations.rows(filterset.qs)),
-                                content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(xlsx_bytes(deviations.COLUMNS, deviations.rows(filterset.qs, date_cells=True),
-                                           title=_("Penyimpangan")), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="penyimpangan-{stamp}.{kind}"'
-    return response
+    return table_download(kind, deviations.COLUMNS, deviations.rows(filterset.qs, date_cells=kind == "xlsx"),
+                          stem="penyimpangan", title=_("Penyimpangan"))
 
 
 @login_required

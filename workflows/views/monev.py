@@ -12,11 +12,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from workflows import monev
-from workflows.archive_export import csv_bytes, xlsx_bytes
 from workflows.charts import Bar, hbars
 from workflows.pdf.render import render_pdf
-from workflows.views.deviations import XLSX
-from workflows.views.responses import refuse
+from workflows.views.responses import refuse, table_download
 from worktime.calendar import duration_text
 
 
@@ -78,17 +76,12 @@ def _download(request, kind: str):
         return refusal
     if not filterset.is_valid():
         return monev_page(request)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if kind == "pdf":
-        html = render_to_string("pdf/monev.html", _context(request, filterset) | {"by": request.user}, request)
-        response = HttpResponse(render_pdf(html), content_type="application/pdf")
-    elif kind == "csv":
-        response = HttpResponse(csv_bytes(monev.COLUMNS, monev.rows(monev.measure(filterset.qs))),
-                                content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(xlsx_bytes(monev.COLUMNS, monev.rows(monev.measure(filterset.qs)), title="Monev"),
-                                content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="monev-{stamp}.{kind}"'
+    if kind != "pdf":
+        return table_download(kind, monev.COLUMNS, monev.rows(monev.measure(filterset.qs)), stem="monev",
+                              title="Monev")
+    html = render_to_string("pdf/monev.html", _context(request, filterset) | {"by": request.user}, request)
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="monev-{timezone.localtime():%Y%m%d-%H%M}.pdf"'
     return response
 
 

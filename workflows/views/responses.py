@@ -7,9 +7,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lpse_sop.errors import back_url
+from workflows.archive_export import csv_bytes, xlsx_bytes
 from workflows.exceptions import ActionRefused
 
 
@@ -53,3 +55,16 @@ def title_field(form) -> None:
         label=_("Judul kasus"), max_length=300,
         help_text=_("Nama singkat agar kasus ini mudah dikenali di Tugas saya dan di arsip."),
         error_messages={"required": _("Judul kasus wajib diisi.")}), **form.fields}
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_download(kind: str, header, rows, *, stem: str, title: str) -> HttpResponse:
+    """A table as a CSV or XLSX attachment named ``<stem>-<local time>.<kind>``."""
+    if kind == "csv":
+        response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(xlsx_bytes(header, rows, title=title), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{timezone.localtime():%Y%m%d-%H%M}.{kind}"'
+    return response
