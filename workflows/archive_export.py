@@ -138,7 +138,7 @@ def csv_bytes(header: Iterable, rows: Iterable[list]) -> bytes:
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
 
 
-def xlsx_bytes(header: Iterable, rows: Iterable[list], *, title: str) -> bytes:
+def xlsx_bytes(header: Iterable, rows: Iterable[list], *, title: str, widths: list[int] | None = None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -148,7 +148,7 @@ def xlsx_bytes(header: Iterable, rows: Iterable[list], *, title: str) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=title[:31])
     header = [str(h) for h in header]
-    for index, width in enumerate(WIDTHS[:len(header)], start=1):
+    for index, width in enumerate((widths or WIDTHS)[:len(header)], start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)

@@ -114,8 +114,11 @@ def _act(case: Case, move: Move) -> Case:
         return case_send_back(case_id=case.pk, step=step.no, by=by, reason=move.note)
     run = case.step_runs.get(completed_at__isnull=True)
     late = run.due_at is not None and timezone.now() > run.due_at
-    kwargs = {"case_id": case.pk, "step": step.no, "by": by, "note": move.note,
-              "kelengkapan": sample_kelengkapan(step, answer=move.action != "tidak"),
+    kelengkapan = sample_kelengkapan(step, answer=move.action != "tidak")
+    for order, spec in enumerate(step.inputs):  # what just happened (an email sent, a call), not days ahead
+        if spec.type == "datetime":
+            kelengkapan[spec.key] = timezone.now() - datetime.timedelta(minutes=10 - order)
+    kwargs = {"case_id": case.pk, "step": step.no, "by": by, "note": move.note, "kelengkapan": kelengkapan,
               "late_reason": move.late_reason if late else ""}
     if move.action == "complete":
         return case_complete_step(**kwargs)

@@ -86,19 +86,30 @@ def register_for(user) -> QuerySet[StepRun] | None:
             .order_by("-activated_at", "-pk"))
 
 
+class PeriodForm(forms.Form):
+    """A filter form whose ``dari`` and ``sampai`` must not be reversed."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("dari") and data.get("sampai") and data["sampai"] < data["dari"]:
+            self.add_error("sampai", _("Tanggal akhir sebelum tanggal awal; tukar keduanya."))
+        return data
+
+
 class DeviationFilter(django_filters.FilterSet):
     jenis = django_filters.ChoiceFilter(label=gettext_lazy("Jenis penyimpangan"), choices=KIND_CHOICES,
                                         method="by_kind", empty_label=gettext_lazy("Semua jenis"))
     sop = django_filters.ModelChoiceFilter(label=gettext_lazy("SOP"), field_name="case__sop_version__sop",
                                            queryset=Sop.objects.none(), empty_label=gettext_lazy("Semua SOP"))
-    dari = django_filters.DateFilter(label=gettext_lazy("Aktif sejak"), field_name="activated_at", lookup_expr="date__gte",
-                                     widget=forms.DateInput(attrs={"type": "date"}))
-    sampai = django_filters.DateFilter(label=gettext_lazy("Aktif sampai"), field_name="activated_at",
+    dari = django_filters.DateFilter(label=gettext_lazy("Langkah dimulai sejak"), field_name="activated_at",
+                                     lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"}))
+    sampai = django_filters.DateFilter(label=gettext_lazy("Langkah dimulai sampai"), field_name="activated_at",
                                        lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"}))
 
     class Meta:
         model = StepRun
         fields: list[str] = []
+        form = PeriodForm
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,6 +165,9 @@ COLUMNS = [gettext_lazy("No. kasus"), gettext_lazy("Judul"), gettext_lazy("SOP")
            gettext_lazy("Langkah"), gettext_lazy("Kegiatan"), gettext_lazy("Jenis penyimpangan"),
            gettext_lazy("Pelaksana"), gettext_lazy("Batas waktu"), gettext_lazy("Selesai"),
            gettext_lazy("Terlambat (menit kerja)"), gettext_lazy("Alasan")]
+
+
+WIDTHS = [10, 36, 36, 30, 8, 40, 22, 30, 30, 30, 12, 50]
 
 
 def _moment(value: datetime.datetime | None, agency, date_cells: bool):

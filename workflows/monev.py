@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Agency
 from workflows.archive_export import neutralise
 from workflows.definitions import END, SopSpec
-from workflows.deviations import CANCELLED, KIND_LABELS, LATE, REFUSED, RETURNED, scope_q
+from workflows.deviations import CANCELLED, KIND_LABELS, LATE, REFUSED, RETURNED, PeriodForm, scope_q
 from workflows.models import Case, Sop, StepRun
 from worktime.calendar import Calendar, calendar_for, duration_text
 
@@ -58,7 +58,8 @@ def _median(values: list[float]) -> float | None:
 class Figures:
     """What is measured for one group of step runs (a step, a lane)."""
 
-    runs: int = 0  # completed runs with a time limit
+    done: int = 0  # completed runs (not cancelled)
+    runs: int = 0  # of those, runs with a time limit: what "on time" is counted over
     on_time: int = 0
     durations: list[float] = field(default_factory=list)
     allowed: list[float] = field(default_factory=list)
@@ -68,11 +69,14 @@ class Figures:
     def add(self, run: StepRun, calendar: Calendar, deviated: bool) -> None:
         self.deviations += deviated
         self.rework += run.outcome in REWORK
-        if run.completed_at is None or run.due_at is None or run.outcome == "cancelled":
+        if run.completed_at is None or run.outcome == "cancelled":
+            return
+        self.done += 1
+        self.durations.append(calendar.working_minutes_between(run.activated_at, run.completed_at))
+        if run.due_at is None:
             return
         self.runs += 1
         self.on_time += run.completed_at <= run.due_at
-        self.durations.append(calendar.working_minutes_between(run.activated_at, run.completed_at))
         self.allowed.append(calendar.working_minutes_between(run.activated_at, run.due_at))
 
     @property
@@ -109,8 +113,11 @@ class StepRow:
     def note(self) -> str:
         """The measured figures in words: the monitoring form's "catatan hasil penilaian"."""
         f = self.figures
-        if not f.runs:
+        if not f.done:
             return _("Belum ada pelaksanaan yang selesai dalam periode ini.")
+        if not f.runs:
+            return _("%(n)d kali selesai, median %(median)s; langkah ini tanpa batas waktu.") % {
+                "n": f.done, "median": duration_text(f.median)}
         parts = [_("%(on)d dari %(n)d tepat waktu (%(pct)d%%)") % {
                      "on": f.on_time, "n": f.runs, "pct": round(100 * f.share_on_time)},
                  _("median %(median)s, p90 %(p90)s, mutu baku %(mb)s") % {
@@ -249,12 +256,15 @@ def measure(cases: QuerySet[Case], now=None) -> list[SopReport]:
 
 
 def monev_cases(user) -> QuerySet[Case] | None:
-    """The cases whose figures ``user`` may read: their units' as head, their agencies' as auditor."""
-    scope = scope_q(user, prefix="", closed_only=False)
+    """The cases whose figures ``user`` may read: their units' as head, their archive (closed
+    cases) as auditor, the same scope as the deviation register."""
+    scope = scope_q(user, prefix="")
     return None if scope is None else Case.objects.filter(scope)
 
 
 class MonevFilter(django_filters.FilterSet):
+    """SOP, agency and period (by the day a case started)."""
+
     sop = django_filters.ModelChoiceFilter(label=gettext_lazy("SOP"), field_name="sop_version__sop",
                                            queryset=Sop.objects.none(), empty_label=gettext_lazy("Semua SOP"))
     instansi = django_filters.ModelChoiceFilter(label=gettext_lazy("Instansi"), field_name="agency",
@@ -268,6 +278,7 @@ class MonevFilter(django_filters.FilterSet):
     class Meta:
         model = Case
         fields: list[str] = []
+        form = PeriodForm
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -289,6 +300,9 @@ COLUMNS = [gettext_lazy("SOP"), gettext_lazy("Langkah"), gettext_lazy("Kegiatan"
            gettext_lazy("Pengerjaan ulang"), gettext_lazy("Penilaian")]
 
 
+WIDTHS = [36, 8, 44, 24, 14, 10, 10, 12, 12, 14, 12, 12, 24]
+
+
 def judgement(good: bool | None) -> str:
     if good is None:
         return _("belum dapat dinilai")
@@ -302,7 +316,7 @@ def rows(reports: list[SopReport]):
     for report in reports:
         for row in report.step_rows:
             f = row.figures
-            values = [report.spec.name, row.no, row.kegiatan, row.lane, row.waktu, f.runs,
+            values = [report.spec.name, row.no, row.kegiatan, row.lane, row.waktu, f.done,
                       None if f.share_on_time is None else round(100 * f.share_on_time), number(f.median),
                       number(f.p90), number(f.mutu_baku), f.deviations, f.rework, judgement(f.judged_good)]
             yield [neutralise(v) for v in values]

@@ -68,14 +68,16 @@ class CalendarException(models.Model):
     """Dates that differ from the working week and the national holidays."""
 
     class Kind(models.TextChoices):
-        CLOSED = "closed", _("libur (mis. hari jadi daerah)")
-        OPEN = "open", _("hari kerja (mis. libur nasional yang dipindah)")
-        HOURS = "hours", _("jam kerja khusus (mis. Ramadan)")
+        CLOSED = "closed", _("libur")
+        OPEN = "open", _("hari kerja")
+        HOURS = "hours", _("jam kerja khusus")
 
     calendar = models.ForeignKey(WorkCalendar, on_delete=models.CASCADE, related_name="exceptions")
     starts_on = models.DateField(_("mulai"))
     ends_on = models.DateField(_("sampai"))
-    kind = models.CharField(_("jenis"), max_length=6, choices=Kind.choices)
+    kind = models.CharField(_("jenis"), max_length=6, choices=Kind.choices,
+                            help_text=_("Libur: mis. hari jadi daerah. Hari kerja: mis. libur nasional yang dipindah "
+                                        "oleh keputusan. Jam kerja khusus: mis. Ramadan (isi jam buka dan tutup)."))
     opens = models.TimeField(_("buka"), null=True, blank=True)
     closes = models.TimeField(_("tutup"), null=True, blank=True)
     note = models.CharField(_("keterangan"), max_length=200)

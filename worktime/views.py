@@ -102,7 +102,11 @@ def calendar_edit(request, code: str):
         return redirect("calendar_edit", agency.code)
     year = timezone.localdate(timezone.now(), agency.tzinfo).year
     holidays = sorted((national_holidays(year) | national_holidays(year + 1)).items())
-    return render(request, "worktime/calendar.html", {
+    if week_form.errors or exception_form.errors:  # the form may be far down the page: say so at the top
+        messages.error(request, _("Belum disimpan: periksa isian yang ditandai di bawah."))
+    week_rows = [(label, week_form[f"opens_{day}"], week_form[f"closes_{day}"])
+                 for day, label in WorkingHours.Weekday.choices]
+    return render(request, "worktime/calendar.html", {"week_rows": week_rows,
         "agency": agency, "week_form": week_form, "exception_form": exception_form,
         "exceptions": stored.exceptions.all() if stored else [], "holidays": holidays,
         "defaults": DEFAULT_HOURS, "weekdays": WorkingHours.Weekday.choices,

@@ -117,3 +117,21 @@ def test_bad_filters_are_a_message(known, people, client):
     response = client.get(reverse("monev"), {"dari": "2026-13-45", "sop": "x"})
     assert response.status_code == 400 and "Tanggal tidak dikenali" in response.content.decode()
     assert client.get(reverse("monitoring_form"), {"sop": "99999"}).status_code == 400
+
+
+def test_a_step_without_a_time_limit_counts_as_done_but_not_as_on_time(seed_sops, people):
+    from tests.workflows.driving import run_to_end
+
+    with when(0, 10):
+        run_to_end(start(seed_sops["KALTIM-REG-ADMIN-PPE"].latest_version, "Registrasi"))
+    report = figures(people["kepala.lpse.kaltim"])
+    first = report.steps[1]  # "N/A": no due time
+    assert (first.figures.done, first.figures.runs, first.figures.share_on_time) == (1, 0, None)
+    assert first.figures.judged_good is None and "tanpa batas waktu" in first.note()
+
+
+def test_a_reversed_period_is_a_message(known, people, client):
+    client.force_login(people["kepala.lpse.ponorogo"])
+    for name in ("monev", "deviations"):
+        response = client.get(reverse(name), {"dari": "2026-11-30", "sampai": "2026-11-01"})
+        assert response.status_code == 400 and "Tanggal akhir sebelum tanggal awal" in response.content.decode()

@@ -35,7 +35,7 @@ def _download(request, kind: str):
     if not filterset.is_valid():
         return deviation_list(request)
     return table_download(kind, deviations.COLUMNS, deviations.rows(filterset.qs, date_cells=kind == "xlsx"),
-                          stem="penyimpangan", title=_("Penyimpangan"))
+                          stem="penyimpangan", title=_("Penyimpangan"), widths=deviations.WIDTHS)
 
 
 @login_required

@@ -54,10 +54,25 @@ def _charts(report: monev.SopReport) -> dict:
     }
 
 
+def _selection(filterset) -> str:
+    """What the figures cover, in words, for the printed report and form."""
+    data = filterset.form.cleaned_data if filterset.is_valid() else {}
+    since, until = data.get("dari"), data.get("sampai")
+    if since or until:
+        period = _("kasus dimulai %(since)s sampai %(until)s") % {
+            "since": since.strftime("%d-%m-%Y") if since else _("awal"),
+            "until": until.strftime("%d-%m-%Y") if until else _("hari ini")}
+    else:
+        period = _("semua kasus")
+    parts = [period] + [str(data[key]) for key in ("sop", "instansi") if data.get(key)]
+    return " · ".join(parts)
+
+
 def _context(request, filterset) -> dict:
     reports = monev.measure(filterset.qs)
     return {"filter": filterset, "reports": [(report, _charts(report)) for report in reports],
-            "threshold": round(100 * monev.THRESHOLD), "generated_at": timezone.now()}
+            "threshold": round(100 * monev.THRESHOLD), "generated_at": timezone.now(),
+            "selection": _selection(filterset)}
 
 
 @login_required
@@ -78,7 +93,7 @@ def _download(request, kind: str):
         return monev_page(request)
     if kind != "pdf":
         return table_download(kind, monev.COLUMNS, monev.rows(monev.measure(filterset.qs)), stem="monev",
-                              title="Monev")
+                              title="Monev", widths=monev.WIDTHS)
     html = render_to_string("pdf/monev.html", _context(request, filterset) | {"by": request.user}, request)
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="monev-{timezone.localtime():%Y%m%d-%H%M}.pdf"'
@@ -116,7 +131,7 @@ class MonitoringForm(forms.Form):
                 initial=None if good is None else "baik" if good else "tidak", required=False)
             self.fields[f"catatan_{row.no}"] = forms.CharField(
                 label=_("Langkah %(no)d: catatan hasil penilaian") % {"no": row.no}, initial=row.note(),
-                widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
+                widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
             self.fields[f"tindakan_{row.no}"] = forms.CharField(
                 label=_("Langkah %(no)d: tindakan yang harus diambil") % {"no": row.no},
                 widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
@@ -139,6 +154,7 @@ def monitoring_form(request):
     form = MonitoringForm(request.POST if request.method == "POST" else None, report=report,
                           initial={"pelaksana": request.user.full_name})
     context = {"filter": filterset, "report": report, "form": form, "threshold": round(100 * monev.THRESHOLD),
+               "selection": _selection(filterset), "signer": request.user,
                "rows": [(row, form[f"nilai_{row.no}"], form[f"catatan_{row.no}"], form[f"tindakan_{row.no}"])
                         for row in report.step_rows]}
     if request.method == "POST" and form.is_valid():

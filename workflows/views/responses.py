@@ -60,11 +60,11 @@ def title_field(form) -> None:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def table_download(kind: str, header, rows, *, stem: str, title: str) -> HttpResponse:
+def table_download(kind: str, header, rows, *, stem: str, title: str, widths=None) -> HttpResponse:
     """A table as a CSV or XLSX attachment named ``<stem>-<local time>.<kind>``."""
     if kind == "csv":
         response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(xlsx_bytes(header, rows, title=title), content_type=XLSX)
+        response = HttpResponse(xlsx_bytes(header, rows, title=title, widths=widths), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{stem}-{timezone.localtime():%Y%m%d-%H%M}.{kind}"'
     return response
