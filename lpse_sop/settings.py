@@ -5,6 +5,7 @@ APP_ENV selects the mode: ``development`` (default; DEBUG on, demo data allowed)
 demo people). Everything else is an environment variable with a development default;
 see README.md.
 """
+import datetime
 from pathlib import Path
 
 import environ
@@ -44,6 +45,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "guardian",
+    "axes",
+    "csp",
     "accounts",
     "worktime",
     "workflows",
@@ -59,9 +62,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lpse_sop.sessions.SessionLimitsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lpse_sop.middleware.FriendlyNotFoundMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lock page
 ]
 # A stale form (Back button after signing in again) gets the site's 403 page with the reason.
 CSRF_FAILURE_VIEW = "lpse_sop.errors.csrf_failure"
@@ -92,6 +98,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked account or address before any password check
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -137,7 +144,35 @@ STORAGES = {
                     else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGIN_URL = "login"
+LOGIN_URL = "/masuk/"
 LOGIN_REDIRECT_URL = "my_tasks"
+
+# Repeated failed logins (django-axes), on /masuk/ and /admin/login/ alike: after 5 failures
+# the account, and separately the address, is locked for 30 minutes, or until the
+# administrator lifts it (Admin → Axes → Access attempts, or `manage.py axes_reset_username`).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind a proxy, the client address comes from X-Forwarded-For (docs/deploy.md).
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Sessions end after 30 idle minutes and after 12 hours at most (lpse_sop.sessions).
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_MAX_SECONDS = env.int("SESSION_MAX_HOURS", default=12) * 3600
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+
+# Content Security Policy (django-csp): only this site's own scripts, styles and images; no
+# inline script anywhere (htmx's inline indicator style is switched off in base.html).
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'"], "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"], "connect-src": ["'self'"], "form-action": ["'self'"], "frame-ancestors": ["'none'"],
+    "object-src": ["'none'"], "base-uri": ["'self'"],
+}}
 LOGOUT_REDIRECT_URL = "login"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
@@ -160,9 +195,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LPSE SOP <no-reply@l
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 if PRODUCTION:
+    # Behind nginx (docs/deploy.md), which terminates TLS and sets X-Forwarded-Proto.
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
 LOGGING = {
     "version": 1,

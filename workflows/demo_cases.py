@@ -20,7 +20,20 @@ from workflows.definitions import InputSpec, StepSpec
 from workflows.models import Case, Sop, SopVersion
 from workflows.services import case_cancel, case_complete_step, case_decide, case_send_back, case_start
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+def _blank_pdf() -> bytes:
+    """A one-page PDF that parses (workflows.documents refuses one that does not)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _blank_pdf()
 VALID_NIP = "198802142014041003"
 PREFIX = "Demo: "
 

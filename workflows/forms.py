@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Pangkat
 from workflows.definitions import InputSpec, StepSpec
-from workflows.kelengkapan import KeptDocument, clean_document
+from workflows.documents import clean_document
+from workflows.kelengkapan import KeptDocument
 from workflows.models import Attachment, StagedUpload
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"

@@ -6,15 +6,12 @@ a field of the second record) so a form can put each message next to its field.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import File
 from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.dateparse import datetime_re, parse_datetime
@@ -23,24 +20,22 @@ from django.utils.translation import gettext as _
 from accounts.nip import normalize_nip, validate_nip
 from accounts.roles import Pangkat
 from workflows.definitions import InputSpec, StepSpec
+from workflows.documents import clean_document
 
-# Uploads are sniffed, not trusted by name: (type, extensions, magic bytes).
-DOCUMENT_KINDS = (
-    ("application/pdf", (".pdf",), b"%PDF-"),
-    ("image/jpeg", (".jpg", ".jpeg"), b"\xff\xd8\xff"),
-    ("image/png", (".png",), b"\x89PNG\r\n\x1a\n"),
-)
 TEXT_MAX = 5000
+# "password: Rahasia123", "sandinya = abc123", "kata sandi adalah ...": a credential typed
+# into a note would be stored and shown to everyone who reads the case.
+_CREDENTIAL = re.compile(r"\b(?:password|passwd|pwd|pass|kata\s*sandi|sandi|pin)(?:nya)?\s*(?::|=|adalah|ialah|->)\s*\S{3,}",
+                         re.IGNORECASE)
+
+
+def refuse_credentials(text: str, label: str) -> None:
+    """No password in any free text: the hand-over step records channel and time only."""
+    if text and _CREDENTIAL.search(text):
+        raise ValidationError(_("%(label)s tampak memuat kata sandi. Jangan menulis kata sandi di aplikasi ini: "
+                                "serah terima akun dicatat pada langkah serah terima (saluran dan waktu), tanpa "
+                                "kata sandinya.") % {"label": label})
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{6,22}$")
-
-
-@dataclass(frozen=True)
-class CleanDocument:
-    file: File
-    name: str
-    content_type: str
-    size: int
-    sha256: str
 
 
 @dataclass(frozen=True)
@@ -93,6 +88,7 @@ def _clean_value(spec: InputSpec, raw: Any, where: str, tz, errors: dict) -> Any
         text = str(raw).strip()
         if len(text) > TEXT_MAX:
             raise ValidationError(_("%(label)s paling panjang %(max)d karakter.") % {"label": spec.label, "max": TEXT_MAX})
+        refuse_credentials(text, spec.label)
         return text
     if spec.type == "datetime":
         return _clean_datetime(raw, spec.label, tz)
@@ -189,37 +185,6 @@ def _format_offset(offset: datetime.timedelta) -> str:
 def _bad_offset(label: str, zone: str):
     raise ValidationError(_("%(label)s: zona waktu %(zone)s tidak ada; pakai antara -12:00 dan +14:00, "
                             "atau tulis tanpa zona agar dipakai zona instansi.") % {"label": label, "zone": zone})
-
-
-def clean_document(raw: Any, label: str) -> CleanDocument:
-    """A PDF, JPEG or PNG within the size limit, recognised by its content."""
-    name = getattr(raw, "name", None)
-    if not name or not hasattr(raw, "read"):
-        raise ValidationError(_("%(label)s harus berupa berkas unggahan.") % {"label": label})
-    size = getattr(raw, "size", None)
-    if size is None:
-        raw.seek(0, 2)
-        size = raw.tell()
-    if size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError(_("%(label)s terlalu besar (%(size).1f MB); paling besar %(max).0f MB.")
-                              % {"label": label, "size": size / 2**20, "max": settings.UPLOAD_MAX_BYTES / 2**20})
-    if size == 0:
-        raise ValidationError(_("%(label)s kosong.") % {"label": label})
-    raw.seek(0)
-    head = raw.read(16)
-    lower = name.lower()
-    for content_type, extensions, magic in DOCUMENT_KINDS:
-        if head.startswith(magic) and lower.endswith(extensions):
-            break
-    else:
-        raise ValidationError(_("%(label)s harus berkas PDF, JPEG atau PNG.") % {"label": label})
-    digest = hashlib.sha256()
-    raw.seek(0)
-    for chunk in iter(lambda: raw.read(64 * 1024), b""):
-        digest.update(chunk)
-    raw.seek(0)
-    return CleanDocument(file=raw if isinstance(raw, File) else File(raw, name=name),
-                         name=name.rsplit("/", 1)[-1], content_type=content_type, size=size, sha256=digest.hexdigest())
 
 
 def check_decision(step: StepSpec, cleaned: dict[str, Any], answer: bool, note: str) -> None:

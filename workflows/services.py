@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import has_transition_perm
 
 from accounts.models import Role, RoleAssignment, Unit, User
@@ -21,7 +22,8 @@ from workflows import engine, states
 from workflows.exceptions import ActionRefused, StepNotCurrent
 from workflows.announcements import confirmation_step, pokja_of
 from workflows.effects import effect_of
-from workflows.kelengkapan import CleanDocument, KeptDocument, check_decision, clean_kelengkapan
+from workflows.documents import CleanDocument
+from workflows.kelengkapan import KeptDocument, check_decision, clean_kelengkapan, refuse_credentials
 from workflows.models import (Attachment, Case, CaseEvent, CaseInput, Dissemination, Notification, SopVersion,
                               StepRun)
 from workflows.models.announcements import Channel
@@ -32,6 +34,7 @@ from worktime.calendar import calendar_for
 @transaction.atomic
 def case_start(*, sop_version: SopVersion, title: str, by: User, note: str = "") -> Case:
     """Open a case of ``sop_version``; its first step waits for the person who started it."""
+    _free_text(title=title, note=note)
     agency = sop_version.sop.agency
     if agency is None:
         raise ActionRefused(_("SOP ini templat nasional; templat tidak dijalankan. Adopsi dulu untuk instansi Anda."))
@@ -81,6 +84,7 @@ def case_send_back(*, case_id: int, step: int, by: User, reason: str) -> Case:
     """Return a disposisi to the step before it, with the reason the head gives."""
     if not (reason or "").strip():
         raise ValidationError({"note": _("Alasan pengembalian wajib diisi.")})
+    _free_text(note=reason)
     return _act(case_id, step, "send_back", by, reason.strip(), None)
 
 
@@ -96,6 +100,7 @@ def case_record_confirmation(*, case_id: int, by: User, recipient_id: int, note:
     recipient = pokja_of(case).filter(pk=recipient_id).first()
     if recipient is None:
         raise ValidationError({"recipient": _("Pilih anggota Pokja Pemilihan instansi ini.")})
+    _free_text(note=note)
     return Dissemination.objects.create(case=case, recipient=recipient, recipient_name=recipient.full_name,
                                         recipient_contact=recipient.phone, channel=Channel.TELEPON,
                                         at=timezone.now(), by=by, note=note.strip())
@@ -104,6 +109,7 @@ def case_record_confirmation(*, case_id: int, by: User, recipient_id: int, note:
 @transaction.atomic
 def case_cancel(*, case_id: int, by: User, reason: str) -> Case:
     """Cancel an open case; only the head of the case's unit may, and must say why."""
+    _free_text(reason=reason)
     case = _locked(case_id)
     reason = (reason or "").strip()
     assignment = _check(case, "cancel", by)
@@ -149,6 +155,7 @@ def case_assign_step(*, case_id: int, step: int, by: User, to: User, note: str =
 @transaction.atomic
 def case_release_step(*, case_id: int, step: int, by: User, reason: str) -> StepRun:
     """Whoever holds the step (or the unit's head) hands it back to the lane, saying why."""
+    _free_text(reason=reason)
     case, run = _waiting(case_id, step)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Alasan melepas langkah wajib diisi.")})
@@ -176,6 +183,22 @@ def _hand_to(case: Case, run: StepRun, person: User | None, *, action: str, assi
     run.save(update_fields=["assignee"])
     _history(case, assignment, at=timezone.now(), action=action, from_state=case.state, note=note)
     return run
+
+def _free_text(**fields: str) -> None:
+    """Notes, reasons and titles never carry a password (a credential typed by mistake)."""
+    errors = {}
+    for field, text in fields.items():
+        try:
+            refuse_credentials(text or "", FREE_TEXT_LABELS[field])
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+
+
+FREE_TEXT_LABELS = {"note": _lazy("Catatan"), "late_reason": _lazy("Alasan keterlambatan"), "reason": _lazy("Alasan"),
+                    "title": _lazy("Judul kasus")}
+
 
 def _locked(case_id: int) -> Case:
     try:
@@ -205,6 +228,7 @@ def _check(case: Case, action: str, by: User) -> RoleAssignment:
 
 
 def _act(case_id: int, step_no: int, action: str, by: User, note: str, kelengkapan, late_reason: str = "") -> Case:
+    _free_text(note=note, late_reason=late_reason)
     case = _locked(case_id)
     current = case.current_step
     if current is None or current.no != step_no:

@@ -41,13 +41,14 @@ def sop_sheet_pdf(request: HttpRequest, code: str, agency: str | None = None) ->
 def case_record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The case's record as PDF/A, for anyone who may see the case (auditors: archived cases)."""
     from workflows.access import case_for_user
-    from workflows.pdf.case_record import record_filename, render_case_record
+    from workflows.pdf.case_record import current_record, record_filename
 
     case = case_for_user(request.user, pk)
-    pdf, record = render_case_record(case, by=request.user)
+    pdf, record = current_record(case, by=request.user)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{record_filename(case)}"'
     response["X-Verification-Code"] = record.code
+    response["Cache-Control"] = "no-store, private"
     return response
 
 
@@ -58,7 +59,13 @@ def verify_record(request: HttpRequest, code: str) -> HttpResponse:
 
     from workflows.models import CaseRecord
 
+    from workflows import ledger
+
     record = (CaseRecord.objects.select_related("case__agency", "case__sop_version__sop")
               .filter(code=code.strip().upper()).first())
-    return render(request, "workflows/verify_record.html", {"record": record, "code": code},
+    chain = None
+    if record is not None:  # the chain still holds what was printed, and still verifies
+        held = not record.chain_head or record.case.ledger.filter(hash=record.chain_head).exists()
+        chain = {"intact": held and not ledger.verify(record.case), "head": record.chain_head}
+    return render(request, "workflows/verify_record.html", {"record": record, "code": code, "chain": chain},
                   status=200 if record else 404)

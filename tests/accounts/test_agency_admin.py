@@ -58,7 +58,8 @@ def test_a_new_person_sets_their_own_password_from_the_emailed_link(admin_client
     done = client.post(form_page.redirect_chain[-1][0] if form_page.redirect_chain else path,
                        {"new_password1": "Sandi-baru-2026!", "new_password2": "Sandi-baru-2026!"}, follow=True)
     assert "Kata sandi disimpan" in done.content.decode()
-    assert client.login(username="wulan.ponorogo", password="Sandi-baru-2026!")
+    signed_in = client.post(reverse("login"), {"username": "wulan.ponorogo", "password": "Sandi-baru-2026!"})
+    assert signed_in.status_code == 302 and signed_in.url == reverse("my_tasks")
     client.logout()
     again = client.get(path, follow=True).content.decode()
     assert "sudah dipakai atau kedaluwarsa" in again

@@ -33,6 +33,13 @@ def browser_type_launch_args():
         "--disable-component-update", "--disable-sync"]}
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # axe is injected as an inline script, which the site's Content Security Policy forbids
+    # (rightly); the browser under test lets the test's own script through.
+    return {**browser_context_args, "bypass_csp": True}
+
+
 class Browser:
     """One person at a time in one browser tab, with screenshots and axe checks."""
 

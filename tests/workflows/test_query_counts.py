@@ -57,4 +57,6 @@ def test_pages_and_transitions_do_not_grow_with_the_deployment(seed_sops, people
     large = measure(cases[1])
     assert large == small, (small, large)
     print("queries (inbox, case page, transition):", small)
-    assert small[2] <= 20, small  # a transition: 14 measured here, 23 before live access
+    # A transition: 15 measured before the history ledger, 21 with it (each chained row costs a
+    # read of the chain's tail and an insert); 23 before live access.
+    assert small[2] <= 22, small

@@ -2,6 +2,7 @@ from workflows.models.announcements import Announcement, Dissemination
 from workflows.models.cases import Attachment, Case, CaseEvent, CaseInput, StepRun
 from workflows.models.deadlines import DeadlineNotice
 from workflows.models.invitations import Invitation
+from workflows.models.ledger import LedgerEntry
 from workflows.models.notifications import Notification
 from workflows.models.outbox import EmailAttempt, OutgoingEmail
 from workflows.models.records import CaseRecord, ExportJob
@@ -9,5 +10,5 @@ from workflows.models.sops import Sop, SopVersion
 from workflows.models.uploads import StagedUpload
 
 __all__ = ["Announcement", "Attachment", "Case", "CaseEvent", "CaseInput", "CaseRecord", "DeadlineNotice", "Dissemination", "EmailAttempt",
-           "ExportJob", "Invitation", "Notification", "OutgoingEmail", "Sop", "SopVersion", "StagedUpload",
+           "ExportJob", "Invitation", "LedgerEntry", "Notification", "OutgoingEmail", "Sop", "SopVersion", "StagedUpload",
            "StepRun"]

@@ -9,6 +9,8 @@ from accounts.models import Agency, Role, Unit
 from accounts.roles import Acting
 from workflows import engine, states
 from workflows.definitions import SopSpec, StepSpec
+from workflows.documents import stored_name
+from workflows.models.ledger import Chained
 from workflows.models.sops import AppendOnlyQuerySet, SopVersion
 
 
@@ -89,8 +91,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         pass
 
 
-class StepRun(models.Model):
-    """One activation of a step in a case (a loop activates a step again)."""
+class StepRun(Chained):
+    """One activation of a step in a case (a loop activates a step again). Once completed it
+    never changes (a database trigger refuses it on PostgreSQL)."""
+
+    ledger_kind = "steprun"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="step_runs")
     step_no = models.PositiveSmallIntegerField(_("langkah"))
@@ -147,14 +152,16 @@ class StepRun(models.Model):
         return bool(self.due_at and not self.completed_at and timezone.now() > self.due_at)
 
 
-class Attachment(models.Model):
+class Attachment(Chained):
     """A file handed in as kelengkapan. Kept with its SHA-256 for the record."""
+
+    ledger_kind = "attachment"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
     step_run = models.ForeignKey(StepRun, on_delete=models.PROTECT, related_name="attachments")
     key = models.CharField(max_length=120)
     label = models.CharField(max_length=300)
-    file = models.FileField(upload_to="cases/%Y/%m/")
+    file = models.FileField(upload_to=stored_name)  # a random name: the person's file name is data
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
@@ -171,8 +178,10 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class CaseInput(models.Model):
+class CaseInput(Chained):
     """One kelengkapan item handed in with a step; documents point at their Attachment."""
+
+    ledger_kind = "input"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="inputs")
     step_run = models.ForeignKey(StepRun, on_delete=models.PROTECT, related_name="inputs")
@@ -192,8 +201,10 @@ class CaseInput(models.Model):
         return self.label
 
 
-class CaseEvent(models.Model):
+class CaseEvent(Chained):
     """The append-only history: one row per transition."""
+
+    ledger_kind = "event"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(_("waktu"))

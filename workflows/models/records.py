@@ -18,6 +18,11 @@ class CaseRecord(models.Model):
     code = models.CharField(_("kode verifikasi"), max_length=12, unique=True, default=new_verification_code)
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveIntegerField(default=0)
+    # The case's history chain head when printed (workflows.ledger): the verification page
+    # checks that the chain still holds it and still verifies.
+    chain_head = models.CharField(_("ujung rantai riwayat"), max_length=64, blank=True)
+    # The rendered PDF: served again while the case's history is unchanged (one render per state).
+    pdf = models.FileField(upload_to="records/%Y/%m/", blank=True)
     generated_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
     generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("dibuat oleh"))

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import segno
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 from accounts.models import PaperSize
+from workflows import ledger
 from workflows.models import Case, CaseRecord
 from workflows.pdf.render import render_pdf
 from workflows.selectors import case_story
@@ -67,13 +69,29 @@ def record_context(case: Case, record: CaseRecord, by, site_url: str | None = No
 @transaction.atomic
 def render_case_record(case: Case, *, by, site_url: str | None = None) -> tuple[bytes, CaseRecord]:
     """Render and register one record; its code and SHA-256 let anyone verify the printout."""
-    record = CaseRecord.objects.create(case=case, generated_by=by)
+    record = CaseRecord.objects.create(case=case, generated_by=by, chain_head=ledger.head(case))
     html = render_to_string("pdf/case_record.html", record_context(case, record, by, site_url))
     pdf = render_pdf(html, pdf_variant=PDF_VARIANT)
     record.sha256 = hashlib.sha256(pdf).hexdigest()
     record.size = len(pdf)
-    record.save(update_fields=["sha256", "size"])
+    record.pdf.save(f"{record.code}.pdf", ContentFile(pdf), save=False)
+    record.save(update_fields=["sha256", "size", "pdf"])
     return pdf, record
+
+
+def current_record(case: Case, *, by) -> tuple[bytes, CaseRecord]:
+    """The record of the case as it stands: the one already rendered while its history has not
+    changed since, else a new one. A GET is then a file read, not a render and a new row."""
+    head = ledger.head(case)
+    for record in case.records.filter(chain_head=head).exclude(pdf="").order_by("-generated_at")[:1]:
+        try:
+            with record.pdf.open("rb") as handle:
+                data = handle.read()
+        except FileNotFoundError:
+            break
+        if hashlib.sha256(data).hexdigest() == record.sha256:
+            return data, record
+    return render_case_record(case, by=by)
 
 
 def record_filename(case: Case) -> str:

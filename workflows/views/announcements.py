@@ -1,9 +1,12 @@
 """Public maintenance announcements: a page, an Atom feed and JSON for the SPSE running text."""
+import html
+
 from django.contrib.syndication.views import Feed
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,19 +25,26 @@ def announcement_list(request):
     return render(request, "workflows/announcements.html", {"announcements": _filtered(request)})
 
 
+def plain_text(text: str) -> str:
+    """Announcement text as plain text: markup typed into it is dropped, whitespace is one space.
+    What other sites put into their pages must never carry markup from here."""
+    return " ".join(html.unescape(strip_tags(text)).split())
+
+
 def running_text(announcement) -> str:
     return _("%(text)s (%(start)s s.d. %(end)s)") % {
-        "text": announcement.text, "start": tanggal(announcement.starts_at, announcement.agency),
+        "text": plain_text(announcement.text), "start": tanggal(announcement.starts_at, announcement.agency),
         "end": tanggal(announcement.ends_at, announcement.agency)}
 
 
 def announcement_json(request):
     data = [{
-        "id": a.pk, "instansi": a.agency.code, "nama_instansi": a.agency.name, "teks": a.text,
+        "id": a.pk, "instansi": a.agency.code, "nama_instansi": a.agency.name, "teks": plain_text(a.text),
         "mulai": a.starts_at.isoformat(), "selesai": a.ends_at.isoformat(), "zona_waktu": a.agency.time_zone,
         "running_text": running_text(a), "diumumkan": a.published_at.isoformat(),
     } for a in _filtered(request)]
-    response = JsonResponse({"pengumuman": data}, json_dumps_params={"ensure_ascii": False})
+    # Every text value is plain text (docs/api.md): safe to put into a page as text, never as HTML.
+    response = JsonResponse({"format": "text/plain", "pengumuman": data}, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"  # read by SPSE portals on other origins
     return response
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from workflows import engine
 from workflows.access import case_for_user
 from workflows.announcements import confirmation_step, pokja_of
+from workflows.documents import header_name
 from workflows.forms import StepForm
 from workflows.invitations import may_invite, outside_lanes
 from workflows.selectors import case_story, handover, last_refusal, last_return, previous_values
@@ -261,5 +262,10 @@ def attachment_download(request, pk: int, attachment_id: int):
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                        content_type=attachment.content_type)
+    response = FileResponse(handle, as_attachment=True, filename=header_name(attachment.original_name),
+                            content_type=attachment.content_type)
+    # Never rendered by the browser, never cached: a scan of a KTP is personal data.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store, private"
+    return response

@@ -1,0 +1,41 @@
+"""Sessions that end: after 30 idle minutes and after 12 hours at most (both settings), and
+pages and files of a signed-in person that no browser or proxy keeps (``no-store``)."""
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+
+LAST_SEEN, STARTED = "_lpse_last_seen", "_lpse_started"
+
+
+class SessionLimitsMiddleware:
+    """After AuthenticationMiddleware and MessageMiddleware: ends a session idle for SESSION_IDLE_SECONDS or older
+    than SESSION_MAX_SECONDS, telling the person why on the login page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            last = request.session.get(LAST_SEEN, now)
+            started = request.session.setdefault(STARTED, now)
+            if now - last > settings.SESSION_IDLE_SECONDS or now - started > settings.SESSION_MAX_SECONDS:
+                idle = now - last > settings.SESSION_IDLE_SECONDS
+                logout(request)
+                messages.info(request, _("Sesi Anda berakhir karena %(why)s; silakan masuk lagi.") % {
+                    "why": _("tidak aktif %(m)d menit") % {"m": settings.SESSION_IDLE_SECONDS // 60} if idle
+                    else _("sudah berlangsung %(h)d jam") % {"h": settings.SESSION_MAX_SECONDS // 3600}})
+                return redirect(f"{settings.LOGIN_URL}?next={request.get_full_path()}")
+            request.session[LAST_SEEN] = now
+        response = self.get_response(request)
+        if user is not None and user.is_authenticated:  # personal data: never cached
+            patch_cache_control(response, no_store=True, private=True)
+        return response
