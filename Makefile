@@ -2,17 +2,19 @@
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha1sum | cut -c1-12)
 HOST   ?= 127.0.0.1:8000
 # Links in emails and the QR code on printed records point at the server `make run` starts,
 # unless SITE_URL is set in the environment (e.g. the public address behind a proxy).
 SITE_URL ?= http://$(HOST)
 
-.PHONY: install run setup test e2e bench check-system clean messages vendor
+.PHONY: install run setup test e2e bench check-system clean messages vendor lock
 
-$(STAMP): pyproject.toml
+# Every dependency pinned with its hashes (requirements.lock); the project itself on top, no deps.
+$(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)
@@ -46,6 +48,12 @@ test: install
 e2e: install
 	@test -x /usr/bin/chromium || { echo "make e2e membutuhkan Debian chromium: sudo apt-get install chromium"; exit 1; }
 	APP_ENV=test $(PY) -m pytest -m e2e -p no:cacheprovider $(PYTEST_ARGS) tests/e2e
+
+# After changing dependencies in pyproject.toml: re-pin them, with hashes, in requirements.lock.
+lock: install
+	$(PY) -m pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --extra dev --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -154,6 +154,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_HTTP_RESPONSE_CODE = 429
 # Behind a proxy, the client address comes from X-Forwarded-For (docs/deploy.md).
@@ -176,6 +177,10 @@ CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
 LOGOUT_REDIRECT_URL = "login"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
+
+# How long personal documents (KTP, SK and certificate scans) are kept after their case closes;
+# `manage.py purge_personal_data --by <admin>` removes them afterwards, recorded in the history.
+RETENTION_DAYS = {"personal_documents": env.int("RETENTION_PERSONAL_DOCUMENT_DAYS", default=5 * 365)}
 
 # Kelengkapan uploads: what a step accepts.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

@@ -22,6 +22,7 @@ from guardian.shortcuts import get_objects_for_user
 from accounts.models import Delegation, Role, RoleAssignment, Unit
 from accounts.roles import AUDITOR
 from accounts.services import headed_units
+from workflows import engine
 from workflows.models import Case, CaseEvent, Invitation
 
 VIEW_CASE = "workflows.view_case"
@@ -110,6 +111,27 @@ def may_audit(user, case) -> bool:
 
 def may_view(user, case) -> bool:
     return visible_cases(user).filter(pk=case.pk).exists() or may_audit(user, case)
+
+
+def may_see_personal(user, case) -> bool:
+    """Personal data of a case (NIP, phone, email, KTP and SK scans) is for who needs it: the
+    head of the case's unit, the pelaksana of the steps that require it (who creates the
+    accounts), whoever handed it in, auditors of the archive, and the administrator; not for
+    every colleague of the unit."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    spec = case.spec
+    keys = spec.personal_keys
+    if not keys or user.is_superuser or may_audit(user, case) or engine.head_assignment(case, user) is not None:
+        return True
+    if case.inputs.filter(key__in=keys, provided_by=user).exists():
+        return True
+    return any(engine.lane_assignment(case, user, lane) is not None for lane in spec.personal_lanes)
+
+
+def is_personal_key(case, key: str) -> bool:
+    """``key`` of an attachment ("data_pokja[1].salinan_sk_pokja") belongs to a personal input."""
+    return key.split("[", 1)[0].split(".", 1)[0] in case.spec.personal_keys
 
 
 def case_for_user(user, pk: int):

@@ -41,7 +41,9 @@ STEP_KEYS = frozenset({
     "no", "kegiatan", "lane", "kind", "kelengkapan", "waktu", "output", "keterangan", "next",
     "question", "ya", "tidak", "inputs", "requires", "tafsiran", "disposisi", "petunjuk", "effect",
 })
-INPUT_KEYS = frozenset({"key", "label", "type", "required", "help", "options", "fields"})
+INPUT_KEYS = frozenset({"key", "label", "type", "required", "help", "options", "fields", "personal"})
+# Record fields that make a records input personal data by themselves (UU 27/2022).
+PERSONAL_FIELD_TYPES = frozenset({"nip", "email", "phone"})
 # Role and unit-kind codes: data in the database (accounts.Role, accounts.UnitKind); a
 # definition names them and the import checks that they exist.
 _WORD = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -80,9 +82,16 @@ class InputSpec:
     help: str = ""
     options: tuple[tuple[str, str], ...] = ()
     fields: tuple[InputSpec, ...] = ()
+    personal: bool = False  # personal data (a KTP scan): shown only to who needs it for a step
+
+    @property
+    def is_personal(self) -> bool:
+        return self.personal or (self.type == "records" and any(f.type in PERSONAL_FIELD_TYPES for f in self.fields))
 
     def as_data(self) -> dict:
         data: dict[str, Any] = {"key": self.key, "label": self.label, "type": self.type, "required": self.required}
+        if self.personal:
+            data["personal"] = True
         if self.help:
             data["help"] = self.help
         if self.options:
@@ -175,6 +184,17 @@ class SopSpec:
 
     def lane_label(self, role: str) -> str:
         return next(lane.label for lane in self.lanes if lane.role == role)
+
+    @property
+    def personal_keys(self) -> frozenset[str]:
+        """Inputs holding personal data: flagged ``personal``, or records of people (NIP, email, phone)."""
+        return frozenset(i.key for s in self.steps for i in s.inputs if i.is_personal)
+
+    @property
+    def personal_lanes(self) -> frozenset[str]:
+        """Lanes whose steps need the personal data (``requires`` one of those inputs)."""
+        keys = self.personal_keys
+        return frozenset(s.lane for s in self.steps if keys.intersection(s.requires))
 
     def as_data(self) -> dict:
         owner = {"template": True} if self.template else {"agency": self.agency}
@@ -422,9 +442,12 @@ class _Reader:
             required = item.get("required", True)
             if not isinstance(required, bool):
                 self.fail(_("harus true atau false."), no, f"{at}.required")
+            personal = item.get("personal", False)
+            if not isinstance(personal, bool):
+                self.fail(_("harus true atau false."), no, f"{at}.personal")
             out.append(InputSpec(key=key, label=label, type=kind, required=bool(required),
                                  help=self._text(item, "help", step=no, prefix=f"{at}."),
-                                 options=options, fields=fields))
+                                 options=options, fields=fields, personal=personal is True))
         return tuple(out)
 
     def _steps(self, raw_steps: Any, lane_roles: set[str]) -> list[StepSpec]:

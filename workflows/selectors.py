@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from workflows import engine
-from workflows.access import lane_q, participation_q
+from workflows.access import is_personal_key, lane_q, may_see_personal, participation_q
 from workflows.kelengkapan import missing_items
 from workflows.models import Case, Sop, SopVersion, StepRun
 
@@ -115,7 +115,7 @@ def previous_values(case: Case, step_no: int) -> dict:
     return {item.key: item.value for item in run.inputs.all()} if run else {}
 
 
-def handover(case: Case) -> tuple[dict | None, list[dict]]:
+def handover(case: Case, viewer=None) -> tuple[dict | None, list[dict]]:
     """For the form of the waiting step, from one read of the case story:
 
     - what the step before handed in (kelengkapan, note, files): what a head approves or
@@ -125,7 +125,7 @@ def handover(case: Case) -> tuple[dict | None, list[dict]]:
     """
     if case.is_closed:
         return None, []
-    story = case_story(case)
+    story = case_story(case, viewer)
     runs = sorted(((row["step"], item) for row in story["rows"] for item in row["runs"]),
                   key=lambda pair: pair[1]["run"].pk)
     done = [item | {"step": step} for step, item in runs if item["run"].completed_at]
@@ -160,18 +160,25 @@ def _display(spec, value, case, attachments) -> dict:
     return item
 
 
-def case_story(case: Case) -> dict:
-    """Everything the case page and the case record show, read in a fixed number of queries."""
+def case_story(case: Case, viewer=None) -> dict:
+    """Everything the case page and the case record show, read in a fixed number of queries.
+
+    With ``viewer``, personal data (access.may_see_personal) is left out for someone who does
+    not need it: the item is listed, its values are not."""
     spec = case.spec
+    hidden = spec.personal_keys if viewer is not None and not may_see_personal(viewer, case) else frozenset()
     runs = list(case.step_runs.select_related("actor", "actor_unit", "actor_on_behalf_of").order_by("pk"))
-    attachments = {a.pk: a for a in case.attachments.select_related("uploaded_by")}
+    attachments = {a.pk: a for a in case.attachments.select_related("uploaded_by")
+                   if not (hidden and is_personal_key(case, a.key))}
     step_of_run = {r.pk: r.step_no for r in runs}
     inputs_by_run: dict[int, list] = {}
     for item in case.inputs.order_by("pk"):
         step = spec.step(step_of_run[item.step_run_id])
         input_spec = next((i for i in step.inputs if i.key == item.key), None)
         if input_spec is not None:
-            inputs_by_run.setdefault(item.step_run_id, []).append(_display(input_spec, item.value, case, attachments))
+            shown = ({"key": input_spec.key, "label": input_spec.label, "hidden": True} if input_spec.key in hidden
+                     else _display(input_spec, item.value, case, attachments))
+            inputs_by_run.setdefault(item.step_run_id, []).append(shown)
     # A run whose work a head sent back is the run just before the head's "kembali" run.
     returned_by = {runs[i - 1].pk: r for i, r in enumerate(runs) if r.outcome == "kembali" and i > 0}
     current = case.current_step

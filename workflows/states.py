@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "take": gettext_lazy("langkah diambil"),
     "assign": gettext_lazy("langkah ditugaskan"),
     "release": gettext_lazy("langkah dilepas"),
+    "retensi": gettext_lazy("dokumen pribadi dihapus (masa retensi)"),
 }
 
 

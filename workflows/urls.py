@@ -1,7 +1,8 @@
 from django.urls import path
 
 from workflows import views_print
-from workflows.views import announcements, cases, deviations, invitations, monev, notifications, sops, tasks
+from workflows.views import (announcements, cases, deviations, invitations, monev, notifications, privacy, sops,
+                             tasks)
 from workflows.views import archive
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("penyimpangan/", deviations.deviation_list, name="deviations"),
     path("penyimpangan/ekspor.csv", deviations.deviation_csv, name="deviation_csv"),
     path("penyimpangan/ekspor.xlsx", deviations.deviation_xlsx, name="deviation_xlsx"),
+    path("kelola/<slug:code>/akses-dokumen/", privacy.document_accesses, name="document_accesses"),
     path("monev/", monev.monev_page, name="monev"),
     path("monev/ekspor.csv", monev.monev_csv, name="monev_csv"),
     path("monev/ekspor.xlsx", monev.monev_xlsx, name="monev_xlsx"),

@@ -5,10 +5,10 @@ from workflows.models.invitations import Invitation
 from workflows.models.ledger import LedgerEntry
 from workflows.models.notifications import Notification
 from workflows.models.outbox import EmailAttempt, OutgoingEmail
-from workflows.models.records import CaseRecord, ExportJob
+from workflows.models.records import CaseRecord, DocumentAccess, ExportJob
 from workflows.models.sops import Sop, SopVersion
 from workflows.models.uploads import StagedUpload
 
-__all__ = ["Announcement", "Attachment", "Case", "CaseEvent", "CaseInput", "CaseRecord", "DeadlineNotice", "Dissemination", "EmailAttempt",
+__all__ = ["Announcement", "Attachment", "Case", "CaseEvent", "CaseInput", "CaseRecord", "DeadlineNotice", "DocumentAccess", "Dissemination", "EmailAttempt",
            "ExportJob", "Invitation", "LedgerEntry", "Notification", "OutgoingEmail", "Sop", "SopVersion", "StagedUpload",
            "StepRun"]

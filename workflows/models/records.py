@@ -66,3 +66,20 @@ class ExportJob(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else (100 if self.status == self.Status.DONE else 0)
+
+
+class DocumentAccess(models.Model):
+    """Who opened which personal document of a case, and when (UU 27/2022): the agency
+    administrator reads this log; nobody edits it."""
+
+    case = models.ForeignKey("workflows.Case", on_delete=models.PROTECT, related_name="document_accesses")
+    attachment = models.ForeignKey("workflows.Attachment", on_delete=models.PROTECT, related_name="accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("oleh"))
+    at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("akses dokumen pribadi")
+        verbose_name_plural = _("akses dokumen pribadi")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["case", "at"])]

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from accounts.models import PaperSize
 from workflows import ledger
+from workflows.access import may_see_personal
 from workflows.models import Case, CaseRecord
 from workflows.pdf.render import render_pdf
 from workflows.selectors import case_story
@@ -52,7 +53,7 @@ def _page_css(case: Case) -> SafeString:
 
 
 def record_context(case: Case, record: CaseRecord, by, site_url: str | None = None) -> dict:
-    story = case_story(case)
+    story = case_story(case, by)  # personal data only for who may see it (None: the command line)
     # The pelaksana is named as the sheet's lane header names it, not by the role's name.
     steps = [{"step": row["step"], "lane_label": case.spec.lane_label(item["run"].lane_role), **item}
              for row in story["rows"] for item in row["runs"]]
@@ -83,7 +84,11 @@ def current_record(case: Case, *, by) -> tuple[bytes, CaseRecord]:
     """The record of the case as it stands: the one already rendered while its history has not
     changed since, else a new one. A GET is then a file read, not a render and a new row."""
     head = ledger.head(case)
-    for record in case.records.filter(chain_head=head).exclude(pdf="").order_by("-generated_at")[:1]:
+    sees = may_see_personal(by, case)
+    for record in case.records.filter(chain_head=head).exclude(pdf="").select_related("generated_by").order_by(
+            "-generated_at")[:5]:
+        if record.generated_by is None or may_see_personal(record.generated_by, case) != sees:
+            continue  # printed with, or without, personal data this person may not, or may, see
         try:
             with record.pdf.open("rb") as handle:
                 data = handle.read()

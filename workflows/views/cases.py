@@ -10,14 +10,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from workflows import engine
-from workflows.access import case_for_user
+from workflows.access import case_for_user, is_personal_key, may_see_personal
 from workflows.announcements import confirmation_step, pokja_of
 from workflows.documents import header_name
 from workflows.forms import StepForm
+from workflows.models import DocumentAccess
 from workflows.invitations import may_invite, outside_lanes
 from workflows.selectors import case_story, handover, last_refusal, last_return, previous_values
 from workflows.services import (case_assign_step, case_cancel, case_complete_step, case_decide,
                                 case_record_confirmation, case_release_step, case_send_back, case_take_step)
+from workflows.templatetags.tanggal import tanggal
 from workflows.views.invitations import InvitationForm
 from workflows.views.responses import record_rows, refuse, refused_action
 
@@ -52,7 +54,7 @@ def case_detail(request, pk: int):
     forward_step = confirmation_step(case)
     may_confirm = bool(forward_step and engine.lane_assignment(case, request.user, forward_step.lane))
     return render(request, "workflows/case_detail.html", {
-        "case": case, "story": case_story(case), "buttons": action_buttons(case, names),
+        "case": case, "story": case_story(case, request.user), "buttons": action_buttons(case, names),
         "handling": step_handling_for(case, request.user),
         "invitations": invitations_for(case, request.user),
         "may_cancel": "cancel" in names,
@@ -78,7 +80,7 @@ def case_action(request, pk: int, step: int, slug: str):
     needs_reason = transition in ("decide_tidak", "send_back")
     run = case.step_runs.get(completed_at__isnull=True)
     redo = {} if transition == "send_back" else previous_values(case, current.no)
-    previous, held = handover(case)
+    previous, held = handover(case, request.user)
     form = StepForm(request.POST or None, request.FILES or None,
                     step=None if transition == "send_back" else current, rows=record_rows(request),
                     note_required=needs_reason, late=transition != "send_back" and run.is_overdue,
@@ -258,10 +260,21 @@ def record_confirmation(request, pk: int):
 def attachment_download(request, pk: int, attachment_id: int):
     case = case_for_user(request.user, pk)
     attachment = get_object_or_404(case.attachments, pk=attachment_id)
+    personal = is_personal_key(case, attachment.key)
+    if personal and not may_see_personal(request.user, case):
+        return refuse(request, _("%(label)s adalah data pribadi: hanya untuk kepala unit, pelaksana yang "
+                                 "memerlukannya, dan auditor.") % {"label": attachment.label})
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
-        raise Http404 from None
+        removal = case.events.filter(action="retensi").order_by("-at").first() if personal else None
+        if removal is None:
+            raise Http404 from None
+        return refuse(request, _("%(label)s dihapus pada %(when)s karena masa retensi data pribadi berakhir; "
+                                 "catatannya tetap ada di riwayat kasus.") % {
+            "label": attachment.label, "when": tanggal(removal.at, case.agency)}, status=410)
+    if personal:  # every opening of a personal document is logged for the agency administrator
+        DocumentAccess.objects.create(case=case, attachment=attachment, user=request.user)
     response = FileResponse(handle, as_attachment=True, filename=header_name(attachment.original_name),
                             content_type=attachment.content_type)
     # Never rendered by the browser, never cached: a scan of a KTP is personal data.
