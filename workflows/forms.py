@@ -15,6 +15,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
@@ -190,6 +191,10 @@ class StepForm(forms.Form):
         if isinstance(item, Attachment):  # handed in on an earlier run of this case
             return KeptDocument(item)
         return File(item.file.open("rb"), name=item.original_name)
+
+    def clear_errors(self) -> None:
+        """Keep what was typed, show no message: the form is shown again for another row."""
+        self._errors = ErrorDict()
 
     def stage_uploads(self) -> None:
         """Keep the valid files of this post for the form shown again (call before rendering it)."""

@@ -109,6 +109,8 @@ def case_action(request, pk: int, step: int, slug: str):
             return _after_action(request, case)
     if request.method == "POST":
         form.stage_uploads()
+    if "add_row" in request.POST:  # "Tambah baris" is no refusal: a row more, no messages yet
+        form.clear_errors()
     return render(request, "workflows/case_action.html", {
         "case": case, "step": current, "form": form, "transition": transition, "slug": slug,
         "returned": last_return(case), "handover": previous, "held": held,

@@ -72,5 +72,8 @@ def start_case(request, version_id: int):
     if request.method == "POST":
         form.stage_uploads()
     status = 400 if form.errors else 200
+    if "add_row" in request.POST:  # "Tambah baris" is no refusal: a row more, no messages yet
+        form.clear_errors()
+        status = 200
     return render(request, "workflows/start_case.html", {"version": version, "step": step, "form": form},
                   status=status)
