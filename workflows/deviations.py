@@ -96,15 +96,28 @@ class PeriodForm(forms.Form):
         return data
 
 
+def period(field_name: str, since, until) -> tuple[django_filters.DateFilter, django_filters.DateFilter]:
+    """The ``dari``/``sampai`` pair of a filter over the local day of ``field_name``."""
+    widget = forms.DateInput(attrs={"type": "date"})
+    return (django_filters.DateFilter(label=since, field_name=field_name, lookup_expr="date__gte", widget=widget),
+            django_filters.DateFilter(label=until, field_name=field_name, lookup_expr="date__lte", widget=widget))
+
+
+def friendly_errors(filterset, choices: tuple[str, ...]) -> None:
+    """Messages a person understands for a bad date or a choice not on the list."""
+    for name in ("dari", "sampai"):
+        filterset.filters[name].extra["error_messages"] = {
+            "invalid": _("Tanggal tidak dikenali; tulis seperti 2026-11-23 atau pilih dari kalender.")}
+    for name in choices:
+        filterset.filters[name].extra["error_messages"] = {"invalid_choice": _("Pilih dari daftar.")}
+
+
 class DeviationFilter(django_filters.FilterSet):
     jenis = django_filters.ChoiceFilter(label=gettext_lazy("Jenis penyimpangan"), choices=KIND_CHOICES,
                                         method="by_kind", empty_label=gettext_lazy("Semua jenis"))
     sop = django_filters.ModelChoiceFilter(label=gettext_lazy("SOP"), field_name="case__sop_version__sop",
                                            queryset=Sop.objects.none(), empty_label=gettext_lazy("Semua SOP"))
-    dari = django_filters.DateFilter(label=gettext_lazy("Langkah dimulai sejak"), field_name="activated_at",
-                                     lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"}))
-    sampai = django_filters.DateFilter(label=gettext_lazy("Langkah dimulai sampai"), field_name="activated_at",
-                                       lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"}))
+    dari, sampai = period("activated_at", gettext_lazy("Langkah dimulai sejak"), gettext_lazy("Langkah dimulai sampai"))
 
     class Meta:
         model = StepRun
@@ -115,11 +128,7 @@ class DeviationFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["sop"].queryset = (Sop.objects.filter(versions__cases__step_runs__in=self.queryset)
                                         .select_related("agency").distinct().order_by("name"))
-        for name in ("dari", "sampai"):
-            self.filters[name].extra["error_messages"] = {
-                "invalid": _("Tanggal tidak dikenali; tulis seperti 2026-11-23 atau pilih dari kalender.")}
-        self.filters["jenis"].extra["error_messages"] = {"invalid_choice": _("Pilih jenis dari daftar.")}
-        self.filters["sop"].extra["error_messages"] = {"invalid_choice": _("Pilih SOP dari daftar.")}
+        friendly_errors(self, ("jenis", "sop"))
 
     def by_kind(self, queryset, name, value):
         return queryset.filter(kind_q(value)) if value else queryset

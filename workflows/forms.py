@@ -238,7 +238,6 @@ class StepForm(forms.Form):
 
     def kelengkapan(self) -> dict:
         """The raw values, shaped as the services expect them."""
-        data = self.cleaned_data
         out = {}
         for spec in self.step.inputs if self.step else ():
             if spec.type == "records":

@@ -24,7 +24,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,7 +32,8 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Agency
 from workflows.archive_export import neutralise
 from workflows.definitions import END, SopSpec
-from workflows.deviations import CANCELLED, KIND_LABELS, LATE, REFUSED, RETURNED, PeriodForm, scope_q
+from workflows.deviations import (CANCELLED, KIND_LABELS, LATE, REFUSED, RETURNED, PeriodForm, friendly_errors,
+                                  period, scope_q)
 from workflows.models import Case, Sop, StepRun
 from worktime.calendar import Calendar, calendar_for, duration_text
 
@@ -270,10 +270,7 @@ class MonevFilter(django_filters.FilterSet):
     instansi = django_filters.ModelChoiceFilter(label=gettext_lazy("Instansi"), field_name="agency",
                                                 queryset=Agency.objects.none(),
                                                 empty_label=gettext_lazy("Semua instansi"))
-    dari = django_filters.DateFilter(label=gettext_lazy("Dimulai sejak"), field_name="started_at",
-                                     lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"}))
-    sampai = django_filters.DateFilter(label=gettext_lazy("Dimulai sampai"), field_name="started_at",
-                                       lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"}))
+    dari, sampai = period("started_at", gettext_lazy("Dimulai sejak"), gettext_lazy("Dimulai sampai"))
 
     class Meta:
         model = Case
@@ -286,11 +283,7 @@ class MonevFilter(django_filters.FilterSet):
         self.filters["sop"].queryset = Sop.objects.filter(in_scope).select_related("agency").distinct().order_by(
             "name", "agency__name")
         self.filters["instansi"].queryset = Agency.objects.filter(cases__in=self.queryset).distinct()
-        bad_date = {"invalid": _("Tanggal tidak dikenali; tulis seperti 2026-11-23 atau pilih dari kalender.")}
-        for name in ("dari", "sampai"):
-            self.filters[name].extra["error_messages"] = bad_date
-        for name in ("sop", "instansi"):
-            self.filters[name].extra["error_messages"] = {"invalid_choice": _("Pilih dari daftar.")}
+        friendly_errors(self, ("sop", "instansi"))
 
 
 COLUMNS = [gettext_lazy("SOP"), gettext_lazy("Langkah"), gettext_lazy("Kegiatan"), gettext_lazy("Pelaksana"),
