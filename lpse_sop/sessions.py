@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 LAST_SEEN, STARTED = "_lpse_last_seen", "_lpse_started"
@@ -33,9 +34,20 @@ class SessionLimitsMiddleware:
                 messages.info(request, _("Sesi Anda berakhir karena %(why)s; silakan masuk lagi.") % {
                     "why": _("tidak aktif %(m)d menit") % {"m": settings.SESSION_IDLE_SECONDS // 60} if idle
                     else _("sudah berlangsung %(h)d jam") % {"h": settings.SESSION_MAX_SECONDS // 3600}})
-                return redirect(f"{settings.LOGIN_URL}?next={request.get_full_path()}")
+                return redirect(f"{settings.LOGIN_URL}?{urlencode({'next': request.get_full_path()})}")
             request.session[LAST_SEEN] = now
         response = self.get_response(request)
         if user is not None and user.is_authenticated:  # personal data: never cached
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def client_ip(request) -> str:
+    """The address failed logins are counted against (django-axes). Behind the proxy
+    (BEHIND_PROXY), the one nginx sets in X-Real-IP from the connection it received, which a
+    client cannot forge; otherwise the connection's own address."""
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_REAL_IP", "").strip()
+        if forwarded:
+            return forwarded
+    return request.META.get("REMOTE_ADDR", "")

@@ -157,10 +157,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_HTTP_RESPONSE_CODE = 429
-# Behind a proxy, the client address comes from X-Forwarded-For (docs/deploy.md).
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind nginx every connection comes from 127.0.0.1: the client's address is then the
+# X-Real-IP nginx sets (docs/deploy.md), so one person's failures never lock everyone out.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+AXES_CLIENT_IP_CALLABLE = "lpse_sop.sessions.client_ip"
 
 # Sessions end after 30 idle minutes and after 12 hours at most (lpse_sop.sessions).
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_MINUTES", default=30) * 60

@@ -139,7 +139,8 @@ def test_a_record_pdf_is_rendered_once_per_case_state(seed_sops, people, client)
 
 
 @pytest.mark.parametrize("text", ["password: Rahasia123", "Sandinya = adm1n2026", "kata sandi adalah Qwerty!9",
-                                  "PIN: 123456"])
+                                  "PIN: 123456", "password Rahasia123", "kata sandi baru Rahasia123!",
+                                  "pw: Rahasia123", "u/p: pokja1/Rahasia123"])
 def test_a_note_that_looks_like_a_credential_is_refused_and_nothing_is_stored(seed_sops, people, client, text):
     from tests.workflows.driving import act, start
     from workflows.models import CaseEvent
@@ -157,5 +158,18 @@ def test_ordinary_notes_about_passwords_pass(seed_sops, people):
     from workflows.kelengkapan import refuse_credentials
 
     for text in ("Akun dan password dikirim lewat email dinas", "Pengguna wajib mengganti kata sandi",
-                 "Sandi dikirim terpisah oleh PM LKPP"):
+                 "Sandi dikirim terpisah oleh PM LKPP", "Akun sudah dibuat, password: dikirim lewat WhatsApp",
+                 "Status kata sandi: sudah direset oleh Admin Agency", "User ID sudah diserahkan; password: belum",
+                 "Kata sandi adalah tanggung jawab masing-masing pengguna", "Reset PIN: Admin PPE Dinas PU",
+                 "Password SPSE versi 4.5 wajib 8 karakter", "Login pertama: ganti password di menu Profil"):
         refuse_credentials(text, "Catatan")
+
+
+def test_behind_the_proxy_failures_count_against_the_real_client(people, settings):
+    settings.BEHIND_PROXY = True  # every connection comes from nginx on 127.0.0.1
+    attacker = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.9")
+    for name in "abcde":
+        login(attacker, f"tidak-ada-{name}", "salah")
+    assert login(attacker, "admin.ppe.ponorogo", PASSWORD).status_code == 429
+    colleague = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.4")
+    assert login(colleague, "admin.ppe.ponorogo", PASSWORD).status_code == 302

@@ -30,6 +30,8 @@ from django.utils.translation import gettext as _
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 EXTENSIONS = {".pdf": PDF, ".jpg": JPEG, ".jpeg": JPEG, ".png": PNG}
 MAX_PIXELS = 40_000_000  # 40 megapixels: a 600 dpi A4 scan is 35 MP
+MAX_DECODED_BYTES = 120 * 2**20  # what decoding may take in memory: 40 MP of 8-bit RGB
+MAX_PDF_PAGES = 500
 NAME_MAX = 200
 _BAD_NAME = re.compile(r'[\x00-\x1f\x7f"/\\<>|:*?]')
 # Markup a browser would run if the file were ever shown inline (a PDF/HTML polyglot).
@@ -102,12 +104,10 @@ def _check_pdf(data: bytes, label: str) -> bytes:
         reader = PdfReader(io.BytesIO(data), strict=True)
         if reader.is_encrypted:
             _refuse(_("%(label)s terkunci kata sandi; unggah PDF tanpa kata sandi."), label)
-        pages = len(reader.pages)
-        for page in reader.pages:
-            page.get_contents()
-        trailer = reader.trailer
-        root = trailer["/Root"].get_object()
-        active = any(name in data for name in _ACTIVE) or _has_actions(root, reader.pages)
+        pages = len(reader.pages)  # content streams are not decoded: a decompression bomb costs nothing here
+        if pages > MAX_PDF_PAGES:
+            _refuse(_("%(label)s terlalu banyak halamannya; paling banyak 500 halaman."), label)
+        active = any(name in data for name in _ACTIVE) or _has_actions(reader.trailer)
     except ValidationError:
         raise
     except Exception:  # noqa: BLE001 - pypdf raises many kinds of error on a broken or hostile file
@@ -121,28 +121,34 @@ def _check_pdf(data: bytes, label: str) -> bytes:
 
 
 ACTION_TYPES = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE", "/RichMediaExecute"}
+ACTIVE_KEYS = {"/AA", "/OpenAction", "/JS", "/JavaScript", "/EmbeddedFiles", "/EmbeddedFile", "/XFA", "/RichMedia"}
+MAX_OBJECTS = 200_000
 
 
-def _has_actions(root, pages) -> bool:
-    """Actions and attachments by structure too: object streams hide names from a byte search."""
-    if "/OpenAction" in root or "/AA" in root:
-        return True
-    names = root.get("/Names")
-    names = names.get_object() if names is not None else {}
-    if "/JavaScript" in names or "/EmbeddedFiles" in names:
-        return True
-    form = root.get("/AcroForm")
-    if form is not None and "/XFA" in form.get_object():
-        return True
-    for page in pages:
-        if "/AA" in page:
-            return True
-        for annotation in page.get("/Annots") or []:
-            annotation = annotation.get_object()
-            action = annotation.get("/A")
-            if annotation.get("/Subtype") == "/FileAttachment" or (
-                    action is not None and action.get_object().get("/S") in ACTION_TYPES):
+def _has_actions(trailer) -> bool:
+    """Every object reachable from the trailer, object streams included (names can be hidden
+    there, or spelled with #xx escapes, from a byte search): any automatic action, script,
+    attached file or active action type anywhere refuses the file."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    seen: set[tuple[int, int]] = set()
+    stack = [trailer]
+    while stack:
+        if len(seen) > MAX_OBJECTS:
+            return True  # a structure this large is no scan: refuse rather than walk on
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            if (node.idnum, node.generation) in seen:
+                continue
+            seen.add((node.idnum, node.generation))
+            node = node.get_object()
+        if isinstance(node, DictionaryObject):
+            if ACTIVE_KEYS.intersection(node.keys()) or node.get("/S") in ACTION_TYPES \
+                    or node.get("/Subtype") == "/FileAttachment":
                 return True
+            stack.extend(value for key, value in node.items() if key != "/Parent")
+        elif isinstance(node, ArrayObject):
+            stack.extend(node)
     return False
 
 
@@ -152,7 +158,9 @@ def _reencode_image(data: bytes, kind: str, label: str) -> bytes:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             fmt, (width, height) = probe.format, probe.size
-            if width * height > MAX_PIXELS:
+            depth = 2 if probe.mode.startswith("I;16") or probe.mode in ("I", "F") or "16" in str(
+                probe.info.get("bits", "")) else 1
+            if width * height > MAX_PIXELS or width * height * len(probe.getbands()) * depth > MAX_DECODED_BYTES:
                 _refuse(_("%(label)s terlalu besar ukuran gambarnya; paling banyak 40 megapiksel."), label)
             if {"JPEG": JPEG, "PNG": PNG}.get(fmt) != kind:
                 _refuse(_("%(label)s isinya tidak sesuai jenis berkasnya."), label)
@@ -166,7 +174,7 @@ def _reencode_image(data: bytes, kind: str, label: str) -> bytes:
     if kind == JPEG:
         image.convert("RGB").save(out, format="JPEG", quality=90)
     else:
-        image.save(out, format="PNG", optimize=True)
+        image.save(out, format="PNG")
     return out.getvalue()
 
 

@@ -23,15 +23,28 @@ from workflows.definitions import InputSpec, StepSpec
 from workflows.documents import clean_document
 
 TEXT_MAX = 5000
-# "password: Rahasia123", "sandinya = abc123", "kata sandi adalah ...": a credential typed
-# into a note would be stored and shown to everyone who reads the case.
-_CREDENTIAL = re.compile(r"\b(?:password|passwd|pwd|pass|kata\s*sandi|sandi|pin)(?:nya)?\s*(?::|=|adalah|ialah|->)\s*\S{3,}",
-                         re.IGNORECASE)
+# "password: Rahasia123", "sandinya = abc123", "kata sandi baru Qwerty!9", "PIN: 123456": a
+# credential typed into a note would be stored and shown to everyone who reads the case. A
+# word after the keyword ("password: dikirim lewat WhatsApp") is a sentence, not a secret.
+_CREDENTIAL = re.compile(
+    r"\b(?P<word>password|passwd|pasword|pswd|pwd|pw|pass|kata\s*sandi|kata\s*kunci|sandi|pin)(?:nya)?"
+    r"(?:\s+(?:baru|awal|sementara|akun\s+\S+))?\s*(?::|=|adalah|ialah|->)?\s*(?P<token>[^\s,;]+)", re.IGNORECASE)
+_USER_PASS = re.compile(r"\bu(?:ser)?\s*/\s*p(?:ass(?:word)?)?\s*[:=]\s*\S+/\S+", re.IGNORECASE)
+
+
+def _looks_secret(word: str, token: str) -> bool:
+    token = token.strip(".!?\"'()[]")
+    if word.lower() == "pin":
+        return token.isdigit() and len(token) >= 4
+    letters, digits = any(c.isalpha() for c in token), any(c.isdigit() for c in token)
+    mixed = any(c.isupper() for c in token) and any(c.islower() for c in token) and not token.istitle()
+    return len(token) >= 6 and ((letters and digits) or (mixed and not token.isalpha()))
 
 
 def refuse_credentials(text: str, label: str) -> None:
     """No password in any free text: the hand-over step records channel and time only."""
-    if text and _CREDENTIAL.search(text):
+    if text and (_USER_PASS.search(text) or any(_looks_secret(m["word"], m["token"])
+                                                 for m in _CREDENTIAL.finditer(text))):
         raise ValidationError(_("%(label)s tampak memuat kata sandi. Jangan menulis kata sandi di aplikasi ini: "
                                 "serah terima akun dicatat pada langkah serah terima (saluran dan waktu), tanpa "
                                 "kata sandinya.") % {"label": label})

@@ -108,11 +108,15 @@ def last_return(case: Case) -> dict | None:
             "reason": back.note, "role": case.spec.lane_label(back.lane_role)}
 
 
-def previous_values(case: Case, step_no: int) -> dict:
+def previous_values(case: Case, step_no: int, viewer=None) -> dict:
     """What the latest finished run of step ``step_no`` handed in (key -> stored value), to
-    prefill a redo of that step; empty the first time the step runs."""
+    prefill a redo of that step; empty the first time the step runs. Personal data only for a
+    ``viewer`` who may see it (a colleague redoing the step types it again)."""
     run = case.step_runs.filter(step_no=step_no, completed_at__isnull=False).order_by("-pk").first()
-    return {item.key: item.value for item in run.inputs.all()} if run else {}
+    values = {item.key: item.value for item in run.inputs.all()} if run else {}
+    if values and viewer is not None and not may_see_personal(viewer, case):
+        values = {key: value for key, value in values.items() if key not in case.spec.personal_keys}
+    return values
 
 
 def handover(case: Case, viewer=None) -> tuple[dict | None, list[dict]]:

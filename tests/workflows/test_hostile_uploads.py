@@ -47,11 +47,12 @@ def png(width=2, height=2, extra=b"") -> bytes:
     return out.getvalue() + extra
 
 
-def png_declaring(width: int, height: int) -> bytes:
-    """A tiny PNG whose header claims ``width`` x ``height`` pixels (a decompression bomb)."""
+def png_declaring(width: int, height: int, colour: int = 2) -> bytes:
+    """A tiny PNG whose header claims ``width`` x ``height`` pixels (a decompression bomb);
+    ``colour`` is the PNG colour type (2 RGB, 6 RGBA)."""
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    header = struct.pack(">IIBBBBB", width, height, 8, colour, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
 
 
@@ -150,3 +151,45 @@ def test_a_good_file_is_kept_under_a_random_name_and_served_as_a_download(start_
     assert download["Content-Disposition"].startswith("attachment;")
     assert download["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert download["X-Content-Type-Options"] == "nosniff" and "no-store" in download["Cache-Control"]
+
+
+# -- from the security review: actions hidden from a byte search, and costly decodes ---------
+
+def _hidden_action_pdfs():
+    from tests.workflows.pdf_builder import JS, JSKEY, objstm_pdf, page_pdf
+
+    action = b"<< /S " + JS + b" " + JSKEY + b" (app.alert(1)) >>"
+    return {
+        "a page /AA with escaped names": page_pdf(page_extra=b"/AA << /O " + action + b" >>"),
+        "a link whose /Next runs JavaScript": page_pdf(page_extra=b"/Annots [5 0 R]", extra_objects=[
+            b"<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A << /S /URI /URI (http://x) /Next "
+            + action + b" >> >>"]),
+        "a bookmark running JavaScript": page_pdf(catalog_extra=b"/Outlines 5 0 R", extra_objects=[
+            b"<< /Type /Outlines /First 6 0 R /Last 6 0 R /Count 1 >>",
+            b"<< /Title (x) /Parent 5 0 R /A " + action + b" >>"]),
+        "a widget's /AA inside an object stream": objstm_pdf(
+            [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"],
+            [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Annots [4 0 R] >>",
+             b"<< /Type /Annot /Subtype /Widget /Rect [0 0 9 9] /AA << /U " + action + b" >> >>"]),
+    }
+
+
+@pytest.mark.parametrize("what", sorted(_hidden_action_pdfs()))
+def test_an_action_hidden_from_a_byte_search_is_still_refused(what):
+    from django.core.exceptions import ValidationError
+
+    from workflows.documents import clean_document
+
+    with pytest.raises(ValidationError, match="memuat skrip, tindakan otomatis"):
+        clean_document(SimpleUploadedFile("laporan.pdf", _hidden_action_pdfs()[what]), "Surat")
+
+
+def test_an_image_that_would_take_too_much_memory_to_decode_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from workflows.documents import clean_document
+
+    with pytest.raises(ValidationError, match="terlalu besar ukuran gambarnya"):
+        clean_document(SimpleUploadedFile("scan.png", png_declaring(6000, 6000, 6)), "Surat")  # 36 MP RGBA: 144 MB
+    with pytest.raises(ValidationError, match="terlalu besar ukuran gambarnya"):
+        clean_document(SimpleUploadedFile("scan.png", png_declaring(7000, 6000)), "Surat")  # 42 MP

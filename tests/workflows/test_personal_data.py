@@ -57,3 +57,30 @@ def test_a_document_flagged_personal_is_hidden_from_the_unit_and_shown_to_the_ch
     ktp = case.attachments.get(key="ktp_admin_ppe")
     assert as_(people, "admin.ppe.kaltim").get(reverse("attachment_download", args=[case.pk, ktp.pk])).status_code == 403
     assert as_(people, "pm.lkpp").get(reverse("attachment_download", args=[case.pk, ktp.pk])).status_code == 200
+
+
+def test_a_record_printed_with_personal_data_is_not_served_to_a_peer_when_the_printer_loses_the_role(
+        waiting_for_pokja, people):
+    from accounts.models import RoleAssignment
+
+    case = waiting_for_pokja
+    member = case.inputs.get(key="data_pokja").value[0]
+    head = people["kepala.ukpbj.ponorogo"]
+    printed = as_(people, "kepala.ukpbj.ponorogo").get(reverse("case_record_pdf", args=[case.pk]))
+    RoleAssignment.objects.filter(user=head, role_id="kepala_ukpbj").delete()  # moved to another post
+    peer = as_(people, "pokja2.ponorogo").get(reverse("case_record_pdf", args=[case.pk]))
+    assert peer["X-Verification-Code"] != printed["X-Verification-Code"]
+    assert member["email"].encode() not in peer.content
+
+
+def test_redoing_a_step_does_not_prefill_a_colleagues_personal_data(seed_sops, people):
+    """A returned step is redone by whoever holds its lane then: personal data is typed again by
+    someone who may not see it, not shown to them prefilled."""
+    from workflows.access import may_see_personal
+    from workflows.selectors import previous_values
+
+    case = case_at(seed_sops["PNG-AKUN-POKJA"].latest_version, 2)
+    peer = people["pokja2.ponorogo"]
+    assert not may_see_personal(peer, case)
+    assert "data_pokja" in previous_values(case, 1) and "data_pokja" not in previous_values(case, 1, peer)
+    assert "data_pokja" in previous_values(case, 1, people["kepala.ukpbj.ponorogo"])

@@ -23,6 +23,8 @@ class CaseRecord(models.Model):
     chain_head = models.CharField(_("ujung rantai riwayat"), max_length=64, blank=True)
     # The rendered PDF: served again while the case's history is unchanged (one render per state).
     pdf = models.FileField(upload_to="records/%Y/%m/", blank=True)
+    # Whether it was printed with the case's personal data: served again only to people with the same right.
+    with_personal = models.BooleanField(default=False)
     generated_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
     generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("dibuat oleh"))

@@ -70,7 +70,8 @@ def record_context(case: Case, record: CaseRecord, by, site_url: str | None = No
 @transaction.atomic
 def render_case_record(case: Case, *, by, site_url: str | None = None) -> tuple[bytes, CaseRecord]:
     """Render and register one record; its code and SHA-256 let anyone verify the printout."""
-    record = CaseRecord.objects.create(case=case, generated_by=by, chain_head=ledger.head(case))
+    record = CaseRecord.objects.create(case=case, generated_by=by, chain_head=ledger.head(case),
+                                       with_personal=by is None or may_see_personal(by, case))
     html = render_to_string("pdf/case_record.html", record_context(case, record, by, site_url))
     pdf = render_pdf(html, pdf_variant=PDF_VARIANT)
     record.sha256 = hashlib.sha256(pdf).hexdigest()
@@ -85,10 +86,8 @@ def current_record(case: Case, *, by) -> tuple[bytes, CaseRecord]:
     changed since, else a new one. A GET is then a file read, not a render and a new row."""
     head = ledger.head(case)
     sees = may_see_personal(by, case)
-    for record in case.records.filter(chain_head=head).exclude(pdf="").select_related("generated_by").order_by(
-            "-generated_at")[:5]:
-        if record.generated_by is None or may_see_personal(record.generated_by, case) != sees:
-            continue  # printed with, or without, personal data this person may not, or may, see
+    for record in case.records.filter(chain_head=head, with_personal=sees).exclude(pdf="").order_by(
+            "-generated_at")[:1]:
         try:
             with record.pdf.open("rb") as handle:
                 data = handle.read()

@@ -79,7 +79,7 @@ def case_action(request, pk: int, step: int, slug: str):
                       or _("Tindakan ini tidak tersedia untuk Anda."))
     needs_reason = transition in ("decide_tidak", "send_back")
     run = case.step_runs.get(completed_at__isnull=True)
-    redo = {} if transition == "send_back" else previous_values(case, current.no)
+    redo = {} if transition == "send_back" else previous_values(case, current.no, request.user)
     previous, held = handover(case, request.user)
     form = StepForm(request.POST or None, request.FILES or None,
                     step=None if transition == "send_back" else current, rows=record_rows(request),

@@ -50,7 +50,9 @@ class Command(BaseCommand):
                     case=case, at=timezone.now(), actor=admin, role_id=AGENCY_ADMIN, action="retensi",
                     from_state=case.state, to_state=case.state,
                     note=f"Dokumen pribadi dihapus karena masa retensi {days} hari berakhir: {labels}")
-                # The files go once the history row is saved; a failed run removes nothing.
-                transaction.on_commit(lambda files=[a.file for a in expired]: [f.storage.delete(f.name) for f in files])
+                # The files go once the history row is saved; a failed run removes nothing. Printed
+                # records hold the same data: their PDFs go too (code and SHA-256 stay verifiable).
+                files = [a.file for a in expired] + [r.pdf for r in case.records.exclude(pdf="")]
+                transaction.on_commit(lambda files=files: [f.storage.delete(f.name) for f in files])
             removed += len(expired)
         self.stdout.write(f"{removed} dokumen pribadi dihapus." if not dry_run else "Uji coba: tidak ada yang dihapus.")
