@@ -89,6 +89,31 @@ def _rows(case):
             yield kind, row
 
 
+def _file_problems(case, latest) -> list[Problem]:
+    """An attachment's file must still hash to its recorded SHA-256; a missing file is fine only
+    after a retention removal that the history records."""
+    from workflows.models import Attachment
+
+    removed = case.events.filter(action="retensi").exists()
+    problems = []
+    for attachment in Attachment.objects.filter(case_id=case.pk).order_by("pk"):
+        seq = latest.get(("attachment", attachment.pk), (10**9, ""))[0]
+        label = {"id": attachment.pk, "seq": seq}
+        try:
+            with attachment.file.open("rb") as handle:
+                digest_ = hashlib.sha256()
+                for chunk in iter(lambda: handle.read(1 << 16), b""):
+                    digest_.update(chunk)
+        except (FileNotFoundError, ValueError):
+            if not removed:
+                problems.append(Problem(seq, _("berkas lampiran #%(id)d hilang dari penyimpanan.") % label))
+            continue
+        if digest_.hexdigest() != attachment.sha256:
+            problems.append(Problem(seq, _("isi berkas lampiran #%(id)d diganti di luar aplikasi (SHA-256 tidak "
+                                           "lagi sama).") % label))
+    return problems
+
+
 def verify(case) -> list[Problem]:
     """Every break in the case's chain and every row that differs from it, first first."""
     from workflows.models import LedgerEntry
@@ -116,6 +141,7 @@ def verify(case) -> list[Problem]:
         elif canonical(kind, row) != recorded[1]:
             problems.append(Problem(recorded[0], _("%(kind)s #%(id)d diubah di luar aplikasi (tercatat pada entri "
                                                    "%(seq)d).") % (label | {"seq": recorded[0]})))
+    problems += _file_problems(case, latest)
     for (kind, object_id), (seq, _payload) in latest.items():
         if (kind, object_id) not in seen:
             problems.append(Problem(seq, _("%(kind)s #%(id)d hilang: dihapus di luar aplikasi (tercatat pada entri "

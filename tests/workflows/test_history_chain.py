@@ -68,6 +68,15 @@ def test_a_removed_row_an_added_row_and_an_edited_chain_are_each_named(finished)
     assert any(f"riwayat #{added.pk} tidak tercatat dalam rantai" in str(p) for p in ledger.verify(finished))
 
 
+def test_a_file_swapped_on_disk_is_named(finished):
+    attachment = finished.attachments.order_by("pk").first()
+    with attachment.file.storage.open(attachment.file.name, "wb") as handle:
+        handle.write(b"%PDF-1.4 dipalsukan")
+    assert f"isi berkas lampiran #{attachment.pk} diganti di luar aplikasi" in str(ledger.verify(finished))
+    attachment.file.storage.delete(attachment.file.name)
+    assert f"berkas lampiran #{attachment.pk} hilang dari penyimpanan" in str(ledger.verify(finished))
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the triggers are PostgreSQL's")
 def test_postgresql_refuses_to_rewrite_the_history(finished, seed_sops):
     done = finished.step_runs.order_by("pk").first()
