@@ -13,10 +13,8 @@ holds it by assignment, never to oneself.
 """
 from __future__ import annotations
 
-import datetime
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from accounts.models import Agency, Delegation, Role, RoleAssignment, Unit, User
 from accounts.roles import AGENCY_ADMIN
@@ -28,10 +26,7 @@ def administered_agencies(user) -> QuerySet[Agency]:
         return Agency.objects.none()
     if user.is_superuser:
         return Agency.objects.all()
-    recent = timezone.now().date() - datetime.timedelta(days=1)  # each delegation's own zone is checked below
-    delegated = [d.unit.agency_id for d in Delegation.objects.filter(
-        delegate=user, role_id=AGENCY_ADMIN, revoked_at__isnull=True, ends_on__gte=recent,
-    ).select_related("unit__agency") if d.is_active_now()]
+    delegated = [d.unit.agency_id for d in Delegation.objects.in_force_for(user) if d.role_id == AGENCY_ADMIN]
     held = RoleAssignment.objects.filter(user=user, role_id=AGENCY_ADMIN).values("unit__agency_id")
     return Agency.objects.filter(Q(pk__in=held) | Q(pk__in=delegated))
 

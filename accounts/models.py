@@ -203,6 +203,13 @@ class DelegationQuerySet(models.QuerySet):
         """Delegations in force on ``day`` (a date in the agency's own zone)."""
         return self.filter(starts_on__lte=day, ends_on__gte=day, revoked_at__isnull=True)
 
+    def in_force_for(self, user) -> list[Delegation]:
+        """The delegations in force for ``user`` today, each in its own agency's zone."""
+        recent = timezone.now().date() - datetime.timedelta(days=1)  # a coarse cut; each zone is checked below
+        return [d for d in self.filter(delegate=user, delegate__is_active=True, revoked_at__isnull=True,
+                                       ends_on__gte=recent).select_related("role", "unit__agency", "unit__kind")
+                if d.is_active_now()]
+
 
 class Delegation(models.Model):
     """A role of a unit handed to a person for a date range (Plt./Plh.), by SK.

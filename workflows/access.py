@@ -13,7 +13,6 @@ next request.
 """
 from __future__ import annotations
 
-import datetime
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -30,10 +29,7 @@ VIEW_CASE = "workflows.view_case"
 
 def active_delegations(user) -> list[Delegation]:
     """The delegations in force for ``user`` today (each in its own agency's zone)."""
-    recent = datetime.date.today() - datetime.timedelta(days=1)  # a coarse cut; zones are checked below
-    return [d for d in Delegation.objects.filter(delegate=user, delegate__is_active=True, revoked_at__isnull=True,
-                                                 ends_on__gte=recent).select_related("role", "unit__agency", "unit__kind")
-            if d.is_active_now()]
+    return Delegation.objects.in_force_for(user)
 
 
 def _standings(user, delegations: list[Delegation]) -> list[tuple[str, str, int]]:

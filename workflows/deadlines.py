@@ -24,7 +24,7 @@ from workflows import engine
 from workflows.models import DeadlineNotice, StepRun
 from workflows.notifications import case_url, tell
 from workflows.templatetags.tanggal import tanggal
-from worktime.calendar import calendar_for
+from worktime.calendar import Calendars
 
 logger = logging.getLogger(__name__)
 Kind = DeadlineNotice.Kind
@@ -162,6 +162,7 @@ def overdue_in_units(units) -> QuerySet[StepRun]:
             .select_related("actor", "assignee").order_by("due_at", "pk"))
 
 
-def late_minutes(run: StepRun) -> float:
-    """How late ``run`` is (or was), in the agency's working minutes."""
-    return calendar_for(run.case.agency).late_by(run.due_at, run.completed_at)
+def late_minutes(run: StepRun, calendars: Calendars | None = None) -> float:
+    """How late ``run`` is (or was), in the agency's working minutes; pass ``calendars`` when
+    asking for many runs, so each agency's calendar is read once."""
+    return (calendars or Calendars())(run.case.agency).late_by(run.due_at, run.completed_at)

@@ -24,7 +24,7 @@ from workflows.access import audited_agencies, headed_units_now
 from workflows.archive_export import LocalTime, neutralise
 from workflows.models import Sop, StepRun
 from workflows.templatetags.tanggal import tanggal
-from worktime.calendar import calendar_for, duration_text
+from worktime.calendar import Calendars, duration_text
 
 LATE, RETURNED, REFUSED, CANCELLED = "terlambat", "dikembalikan", "tidak", "dibatalkan"
 KIND_CHOICES = [(LATE, gettext_lazy("Terlambat")), (RETURNED, gettext_lazy("Dikembalikan")),
@@ -151,18 +151,21 @@ class Deviation:
         return duration_text(self.late_minutes) if self.late_minutes else ""
 
 
+def deviation_kinds(run: StepRun, now) -> list[str]:
+    """How ``run`` broke its mutu baku: late (done late, or open past its due time), and/or
+    returned, answered TIDAK or cancelled. An open run belongs to an open case: closing a
+    case completes its run."""
+    late = run.due_at is not None and (run.completed_at or now) > run.due_at
+    return ([LATE] if late else []) + ([OUTCOME_KIND[run.outcome]] if run.outcome in OUTCOME_KIND else [])
+
+
 def describe(runs: Iterable[StepRun], now=None) -> Iterator[Deviation]:
     """Each run as a register row; one working calendar read per agency."""
     now = now or timezone.now()
-    calendars = {}
+    calendars = Calendars()
     for run in runs:
-        agency = run.case.agency
-        if agency.pk not in calendars:
-            calendars[agency.pk] = calendar_for(agency)
-        late = bool(run.due_at and (run.completed_at or now) > run.due_at
-                    and (run.completed_at or not run.case.closed_at))
-        kinds = ([LATE] if late else []) + ([OUTCOME_KIND[run.outcome]] if run.outcome in OUTCOME_KIND else [])
-        minutes = calendars[agency.pk].late_by(run.due_at, run.completed_at or now) if late else 0.0
+        kinds = deviation_kinds(run, now)
+        minutes = calendars(run.case.agency).late_by(run.due_at, run.completed_at or now) if LATE in kinds else 0.0
         accountable = (run.actor.full_name if run.actor else
                        _("%(lane)s (belum dikerjakan)") % {"lane": run.case.spec.lane_label(run.lane_role)})
         reason = " · ".join(text for text in (run.late_reason, run.note if run.outcome in OUTCOME_KIND else "")

@@ -32,10 +32,9 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Agency
 from workflows.archive_export import neutralise
 from workflows.definitions import END, SopSpec
-from workflows.deviations import (CANCELLED, KIND_LABELS, LATE, REFUSED, RETURNED, PeriodForm, friendly_errors,
-                                  period, scope_q)
+from workflows.deviations import KIND_LABELS, LATE, PeriodForm, deviation_kinds, friendly_errors, period, scope_q
 from workflows.models import Case, Sop, StepRun
-from worktime.calendar import Calendar, calendar_for, duration_text
+from worktime.calendar import Calendar, Calendars, duration_text
 
 THRESHOLD = 0.8  # share of runs on time for a step to be judged "berjalan dengan baik"
 REWORK = ("kembali", "tidak")
@@ -195,20 +194,11 @@ def total_due(spec: SopSpec, calendar: Calendar, start: datetime.datetime) -> da
     return moment if limited else None
 
 
-def _deviation_kinds(run: StepRun, now) -> list[str]:
-    kinds = []
-    if run.due_at and ((run.completed_at and run.completed_at > run.due_at)
-                       or (run.completed_at is None and now > run.due_at)):
-        kinds.append(LATE)
-    kinds += {"kembali": [RETURNED], "tidak": [REFUSED], "cancelled": [CANCELLED]}.get(run.outcome, [])
-    return kinds
-
-
 def measure(cases: QuerySet[Case], now=None) -> list[SopReport]:
     """The Monev figures of ``cases``, one report per SOP, in SOP name order."""
     now = now or timezone.now()
     reports: dict[int, SopReport] = {}
-    calendars: dict[int, Calendar] = {}
+    calendars = Calendars()
     runs_by_case: dict[int, list[StepRun]] = defaultdict(list)
     cases = list(cases.select_related("agency", "sop_version__sop", "unit"))
     for run in StepRun.objects.filter(case__in=[c.pk for c in cases]).order_by("activated_at", "pk"):
@@ -218,12 +208,12 @@ def measure(cases: QuerySet[Case], now=None) -> list[SopReport]:
         report = reports.get(sop.pk)
         if report is None:
             report = reports[sop.pk] = SopReport(sop=sop, spec=sop.latest_version.spec)
-        calendar = calendars.get(case.agency_id) or calendars.setdefault(case.agency_id, calendar_for(case.agency))
+        calendar = calendars(case.agency)
         report.cases += 1
         runs = runs_by_case[case.pk]
         late_any = False
         for run in runs:
-            kinds = _deviation_kinds(run, now)
+            kinds = deviation_kinds(run, now)
             late_any |= LATE in kinds
             report.deviations.update(kinds)
             for reason in (run.late_reason, run.note if run.outcome in ("kembali", "tidak", "cancelled") else ""):

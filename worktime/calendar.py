@@ -202,6 +202,18 @@ def calendar_for(agency) -> Calendar:
     return Calendar(tz=agency.tzinfo, week=week, exceptions=exceptions, reminder_percent=stored.reminder_percent)
 
 
+class Calendars:
+    """Each agency's calendar read once for a page or a report, however many rows use it."""
+
+    def __init__(self):
+        self._read: dict[int, Calendar] = {}
+
+    def __call__(self, agency) -> Calendar:
+        if agency.pk not in self._read:
+            self._read[agency.pk] = calendar_for(agency)
+        return self._read[agency.pk]
+
+
 def reading(waktu: Waktu) -> str:
     """How the application counts a waktu, in words: "1 hari kerja", "30 menit kerja"."""
     from django.utils.translation import gettext as _

@@ -13,7 +13,7 @@ from workflows.models import SopVersion
 from workflows.selectors import cases_of, inbox_for, may_start, startable_versions, waiting_for
 from workflows.services import case_open
 from workflows.views.responses import record_rows, refuse, refused_action, title_field
-from worktime.calendar import duration_text
+from worktime.calendar import Calendars, duration_text
 
 
 @login_required
@@ -28,7 +28,8 @@ def overdue_in_my_units(request):
     if not units:
         return refuse(request, _("Halaman ini untuk kepala unit: Anda tidak mengepalai unit mana pun hari ini."))
     page = Paginator(overdue_in_units(units), 50).get_page(request.GET.get("page"))
-    rows = [{"run": run, "step": run.case.spec.step(run.step_no), "late": duration_text(late_minutes(run)),
+    calendars = Calendars()
+    rows = [{"run": run, "step": run.case.spec.step(run.step_no), "late": duration_text(late_minutes(run, calendars)),
              "who": pelaksana(run)} for run in page]
     return render(request, "workflows/overdue.html", {"page": page, "rows": rows, "units": units})
 
