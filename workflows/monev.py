@@ -200,7 +200,7 @@ def measure(cases: QuerySet[Case], now=None) -> list[SopReport]:
     reports: dict[int, SopReport] = {}
     calendars = Calendars()
     runs_by_case: dict[int, list[StepRun]] = defaultdict(list)
-    cases = list(cases.select_related("agency", "sop_version__sop", "unit"))
+    cases = list(cases.select_related("agency", "sop_version__sop", "unit").order_by("pk"))  # a stable order
     for run in StepRun.objects.filter(case__in=[c.pk for c in cases]).order_by("activated_at", "pk"):
         runs_by_case[run.case_id].append(run)
     for case in cases:
