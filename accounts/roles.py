@@ -16,6 +16,7 @@ SEED_ROLES = (  # code, name, where held
     ("pokja", "Pokja Pemilihan", "agency"),
     ("auditor", "Auditor", "agency"),
     ("admin_instansi", "Administrator Instansi", "agency"),
+    ("penyusun_sop", "Penyusun SOP", "agency"),
 )
 SEED_UNIT_KINDS = (  # code, name, head role
     ("lpse", "LPSE", "kepala_lpse"),
@@ -30,6 +31,9 @@ POKJA = "pokja"
 # Manages the agency's units, people, role assignments and delegations in the app. Not SPSE's
 # "Admin Agency" (admin_agency), who manages user accounts inside SPSE itself.
 AGENCY_ADMIN = "admin_instansi"
+# Writes SOP drafts of the agency in the browser (workflows.authoring); the person named in
+# a draft's "Disahkan Oleh" ratifies it, whatever their roles.
+SOP_AUTHOR = "penyusun_sop"
 
 
 class Pangkat(models.TextChoices):

@@ -1,7 +1,8 @@
 from accounts.administration import administered_agencies
 from workflows.access import headed_units_now
 from workflows.archive import may_use_archive
-from workflows.models import OutgoingEmail
+from workflows.authoring import authoring_agencies
+from workflows.models import DraftState, OutgoingEmail, SopDraft
 
 
 def navigation(request):
@@ -18,6 +19,9 @@ def navigation(request):
     context["heads_units"] = headed_units_now(user).exists()
     context["is_head"] = context["is_agency_admin"] or context["heads_units"]
     context["sees_deviations"] = context["heads_units"] or context["is_auditor"]
+    # Susun SOP: for the agency's SOP authors, and for whoever a draft waits on for pengesahan.
+    context["drafts_to_ratify"] = SopDraft.objects.filter(signer=user, state=DraftState.SUBMITTED).count()
+    context["is_sop_author"] = context["is_agency_admin"] or authoring_agencies(user).exists()
     if user.is_staff:  # the administrator sees mail that could not be delivered, wherever they are
         context["failed_emails"] = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.FAILED).count()
     return context

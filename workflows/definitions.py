@@ -240,16 +240,20 @@ def dump_definition(data: dict, comment: str = "") -> str:
     return head + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110)
 
 
-def parse_definition(text: str, source: str) -> SopSpec:
-    """Parse and validate one definition file's text; ``source`` names it in messages."""
+def load_yaml(text: str, source: str) -> Any:
+    """A definition file's YAML as data, not yet validated; DefinitionError when it is not YAML."""
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = _(" (baris %(line)d, kolom %(col)d)") % {"line": mark.line + 1, "col": mark.column + 1} if mark else ""
         reason = getattr(exc, "problem", None) or str(exc)
         raise DefinitionError([Problem(source, _("YAML tidak valid%(where)s: %(reason)s") % {"where": where, "reason": reason})]) from None
-    return _Reader(source).read(data)
+
+
+def parse_definition(text: str, source: str) -> SopSpec:
+    """Parse and validate one definition file's text; ``source`` names it in messages."""
+    return _Reader(source).read(load_yaml(text, source))
 
 
 class _Reader:

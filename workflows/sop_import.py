@@ -59,14 +59,15 @@ def unheld_lanes(spec: SopSpec) -> list[str]:
 
 
 @transaction.atomic
-def sop_import(*, text: str, source_name: str, by=None, template_version: SopVersion | None = None
-               ) -> tuple[SopVersion, bool]:
+def sop_import(*, text: str, source_name: str, by=None, template_version: SopVersion | None = None,
+               effective_from=None) -> tuple[SopVersion, bool]:
     """Validate ``text`` and store it as the next version of its SOP (its agency's, or the
     national template's when the file says ``template: true``).
 
     Returns (version, created). The same text imported again returns the existing version
     and stores nothing. Raises DefinitionError (and stores nothing) for a bad file.
     ``template_version``: the national template version this text adopts (workflows.adoption).
+    ``effective_from``: the day cases start using it (a ratified draft's tanggal efektif).
     """
     spec = parse_definition(text, source_name)
     if problems := reference_problems(spec, source_name):
@@ -86,7 +87,7 @@ def sop_import(*, text: str, source_name: str, by=None, template_version: SopVer
     number = (sop.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = SopVersion.objects.create(sop=sop, number=number, source_name=source_name, source_text=text,
                                         source_sha256=sha, definition=spec.as_data(), imported_by=by,
-                                        template_version=template_version)
+                                        template_version=template_version, effective_from=effective_from)
     if sop.name != spec.name:
         Sop.objects.filter(pk=sop.pk).update(name=spec.name)
     return version, True

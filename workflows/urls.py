@@ -1,8 +1,8 @@
 from django.urls import path
 
 from workflows import views_print
-from workflows.views import (announcements, cases, deviations, invitations, monev, notifications, privacy, sops,
-                             tasks)
+from workflows.views import (announcements, cases, deviations, drafts, invitations, monev, notifications, privacy,
+                             sops, tasks)
 from workflows.views import archive
 
 urlpatterns = [
@@ -32,6 +32,16 @@ urlpatterns = [
     path("notifikasi/<int:pk>/", notifications.notification_open, name="notification_open"),
     path("notifikasi/dibaca/", notifications.notifications_read, name="notifications_read"),
     path("sop/", sops.sop_list, name="sop_list"),
+    path("sop/draf/", drafts.draft_list, name="draft_list"),
+    path("sop/draf/baru/", drafts.draft_new, name="draft_new"),
+    path("sop/draf/<int:pk>/", drafts.draft_edit, name="draft_edit"),
+    path("sop/draf/<int:pk>/simpan/", drafts.draft_autosave, name="draft_autosave"),
+    path("sop/draf/<int:pk>/pratinjau/", drafts.draft_preview, name="draft_preview"),
+    path("sop/draf/<int:pk>/unduh.yaml", drafts.draft_yaml, name="draft_yaml"),
+    path("sop/draf/<int:pk>/ajukan/", drafts.draft_submit, name="draft_submit"),
+    path("sop/draf/<int:pk>/sahkan/", drafts.draft_ratify, name="draft_ratify"),
+    path("sop/draf/<int:pk>/kembalikan/", drafts.draft_send_back, name="draft_send_back"),
+    path("sop/draf/<int:pk>/buang/", drafts.draft_discard, name="draft_discard"),
     path("sop/<slug:agency>/<str:code>/", sops.sop_detail, name="sop_detail"),
     path("sop/<slug:agency>/<str:code>/lembar.pdf", views_print.sop_sheet_pdf, name="sop_sheet_pdf"),
     path("sop/<str:code>/", sops.sop_by_code, name="sop_by_code"),

@@ -1,6 +1,7 @@
 from workflows.models.announcements import Announcement, Dissemination
 from workflows.models.cases import Attachment, Case, CaseEvent, CaseInput, StepRun
 from workflows.models.deadlines import DeadlineNotice
+from workflows.models.drafts import DraftOrigin, DraftState, SopDraft
 from workflows.models.invitations import Invitation
 from workflows.models.ledger import LedgerEntry
 from workflows.models.notifications import Notification
@@ -9,6 +10,6 @@ from workflows.models.records import CaseRecord, DocumentAccess, ExportJob
 from workflows.models.sops import Sop, SopVersion
 from workflows.models.uploads import StagedUpload
 
-__all__ = ["Announcement", "Attachment", "Case", "CaseEvent", "CaseInput", "CaseRecord", "DeadlineNotice", "DocumentAccess", "Dissemination", "EmailAttempt",
-           "ExportJob", "Invitation", "LedgerEntry", "Notification", "OutgoingEmail", "Sop", "SopVersion", "StagedUpload",
+__all__ = ["Announcement", "Attachment", "Case", "CaseEvent", "CaseInput", "CaseRecord", "DeadlineNotice", "DocumentAccess", "Dissemination", "DraftOrigin", "DraftState", "EmailAttempt",
+           "ExportJob", "Invitation", "LedgerEntry", "Notification", "OutgoingEmail", "Sop", "SopDraft", "SopVersion", "StagedUpload",
            "StepRun"]

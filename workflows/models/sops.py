@@ -5,6 +5,7 @@ from functools import cached_property
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
@@ -17,6 +18,11 @@ class AppendOnlyQuerySet(models.QuerySet):
 
     def delete(self):
         raise TypeError(f"{self.model.__name__} rows are append-only")
+
+
+class SopVersionQuerySet(AppendOnlyQuerySet):
+    def in_force_on(self, day) -> SopVersionQuerySet:
+        return self.filter(models.Q(effective_from__isnull=True) | models.Q(effective_from__lte=day))
 
 
 class Sop(models.Model):
@@ -67,6 +73,12 @@ class Sop(models.Model):
     def latest_version(self) -> SopVersion | None:
         return self.versions.order_by("-number").first()
 
+    def version_in_force(self) -> SopVersion | None:
+        """The newest version already effective today in the agency's zone: cases start on it.
+        A ratified revision whose tanggal efektif is still ahead waits; the one before runs."""
+        today = timezone.localtime(timezone.now(), self.agency.tzinfo).date() if self.agency else timezone.now().date()
+        return self.versions.in_force_on(today).order_by("-number").first()
+
 
 class SopVersion(models.Model):
     """One imported definition file. Never changes once stored: cases point at it."""
@@ -82,8 +94,10 @@ class SopVersion(models.Model):
                                     related_name="+")
     template_version = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                          related_name="adoptions", verbose_name=_("dari versi templat"))
+    effective_from = models.DateField(_("berlaku mulai"), null=True, blank=True,
+                                      help_text=_("Kosong: berlaku sejak disimpan."))
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = SopVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("versi SOP")

@@ -202,7 +202,7 @@ def sheet_context(version: SopVersion) -> dict[str, Any]:
         "paired_blocks": _paired_blocks(sheet), "lanes": spec.lanes, "rows": _rows(spec),
         "col_widths": columns.css_widths(), "table_width": f"{columns.total:.2f}mm",
         "lane_count": len(spec.lanes),
-        "docref": f"{spec.code} · {_('versi')} {version.number}",
+        "docref": f"{spec.code} · {_('versi')} {version.number}" if version.number else f"{spec.code} · {_('draf')}",
         "page_css": _page_css(paper.width_mm, paper.height_mm),
         "paper": paper,
     }
@@ -728,6 +728,18 @@ def build_sheet(version: SopVersion) -> Sheet:
 def sop_sheet_html(version: SopVersion) -> str:
     """The sheet's HTML: measured, paginated, with the flowchart drawn in."""
     return build_sheet(version).html
+
+
+def preview_html(spec: SopSpec, agency: Agency, *, static_url: str) -> str:
+    """The sheet of a definition not stored as a version yet (a draft in the editor), as HTML
+    for a browser: the same measuring, paging and flowchart as the PDF, its stylesheet from
+    the static files."""
+    version = SopVersion(sop=Sop(agency=agency, code=spec.code, name=spec.name), number=0,
+                         definition=spec.as_data(), source_name="")
+    version.__dict__["spec"] = spec  # the cached_property, without a stored row to parse
+    html = build_sheet(version).html
+    return html.replace('href="pdf/', f'href="{static_url}pdf/').replace(
+        "</head>", f'<link rel="stylesheet" href="{static_url}css/sheet_preview.css"></head>', 1)
 
 
 def render_sop_sheet(version: SopVersion) -> bytes:
