@@ -133,8 +133,9 @@ def _uploaded(text: str, source_name: str, agency: Agency) -> dict:
         data = load_yaml(text, source_name)
     except DefinitionError as exc:
         raise ValidationError({"file": [str(p) for p in exc.problems]}) from None
-    if not isinstance(data, dict):
-        raise ValidationError({"file": _("Berkas ini bukan definisi SOP (kunci: nilai).")})
+    if not isinstance(data, dict) or not {"sheet", "steps"} & set(data):
+        raise ValidationError({"file": _("Berkas ini bukan definisi SOP: tidak ada 'sheet' maupun 'steps'. Lihat "
+                                         "contoh di fixtures/sops.")})
     try:  # a valid file is kept in its canonical form; one with mistakes is a draft to fix in the editor
         data = SopSpec.from_data(data, source_name).as_data()
     except DefinitionError:

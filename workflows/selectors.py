@@ -75,12 +75,18 @@ def may_start(version: SopVersion, user: User) -> bool:
 
 
 def startable_versions(user: User) -> list[SopVersion]:
-    """The latest version of every SOP whose first step ``user`` may take."""
+    """The version in force of every SOP whose first step ``user`` may take."""
     latest_first = Prefetch("versions", queryset=SopVersion.objects.select_related("sop__agency").order_by("-number"))
     sops = (Sop.objects.filter(agency__isnull=False).select_related("agency").prefetch_related(latest_first)
             .order_by("agency__name", "name"))
-    latest = [versions[0] for sop in sops if (versions := list(sop.versions.all()))]
-    return [version for version in latest if may_start(version, user)]
+    in_force = [version for sop in sops if (version := _in_force(sop.versions.all(), sop.agency))]
+    return [version for version in in_force if may_start(version, user)]
+
+
+def _in_force(versions_newest_first, agency) -> SopVersion | None:
+    """The newest of the prefetched versions already effective today in the agency's zone."""
+    today = timezone.localtime(timezone.now(), agency.tzinfo).date()
+    return next((v for v in versions_newest_first if v.effective_from is None or v.effective_from <= today), None)
 
 
 def last_refusal(case: Case) -> dict | None:

@@ -136,7 +136,9 @@ def _editor_context(request, draft: SopDraft, focus: str = "") -> dict:
         rows.append({
             "index": index, "step": step, "is_decision": step.get("kind") == DECISION, "inputs": inputs,
             "waktu": waktu.get("text", "") if isinstance(waktu, dict) else (waktu or ""),
-            "requires_choices": [(key, label, no) for key, label, no in supplied if no != step.get("no")],
+            "requires_choices": sorted(
+                [(key, label, no) for key, label, no in supplied if no != step.get("no")],
+                key=lambda c, order=list(step.get("requires") or []): order.index(c[0]) if c[0] in order else 999),
             "requires": set(step.get("requires") or []),
             "effects": step.get("effects") or ([step["effect"]] if step.get("effect") else []),
             "first": index == 0, "last": index == len(steps) - 1,

@@ -48,8 +48,8 @@ def start_list(request):
 @login_required
 def start_case(request, version_id: int):
     version = get_object_or_404(SopVersion.objects.select_related("sop__agency"), pk=version_id)
-    if version.sop.is_template or version.pk != version.sop.latest_version.pk:
-        raise Http404  # cases start on an agency SOP's latest version only
+    if version.sop.is_template or version != version.sop.version_in_force():
+        raise Http404  # cases start on the version of an agency SOP in force today only
     if not may_start(version, request.user):
         return refuse(request, _("SOP ini tidak dapat Anda mulai: langkah pertamanya dikerjakan oleh peran lain."))
     step = version.spec.first_step
