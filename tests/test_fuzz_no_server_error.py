@@ -40,6 +40,7 @@ from tests.workflows.driving import PDF, act, actor, case_at, run_to_end, start
 from tests.workflows.test_national_templates import TEMPLATE_FILE
 from tests.workflows.test_outside_parties import VERIFIKASI
 from workflows.invitations import invitation_send
+from workflows.authoring import draft_create, draft_submit
 from workflows.models import Case, CaseRecord, ExportJob, Invitation, SopVersion
 from workflows.sop_import import sop_import
 from workflows.services import case_cancel
@@ -208,7 +209,7 @@ FOLLOW = {"home", "my_tasks", "my_cases", "delegations", "start_list", "start_ca
           "case_cancel", "invitation_accept", "notifications", "announcements", "archive_list", "archive_export_progress", "login",
           "agency_home", "agency_detail", "agency_person", "agency_person_new", "agency_unit", "agency_unit_new",
           "agency_vocabulary", "password_set", "template_detail", "template_adopt", "calendar_edit", "overdue",
-          "deviations", "monev", "monitoring_form"}
+          "deviations", "monev", "monitoring_form", "draft_list", "draft_new", "draft_edit"}
 
 
 def crawl(world: World, who: str | None, start_paths: list[str]) -> None:
@@ -305,6 +306,18 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 reverse("agency_home"), reverse("agency_detail", args=["ponorogo"]), reverse("agency_vocabulary"),
                 reverse("sop_list"), reverse("template_detail", args=["LKPP-REG-ADMIN-PPE"]), "/sop/PNG-UPDATE-SPSE/",
                 "/sop/PNG-UPDATE-SPSE/lembar.pdf", reverse("calendar_edit", args=["ponorogo"])])
+            # SOP drafts: one being written (the editor) and one waiting for its signer (pengesahan).
+            author = User.objects.get(username="penyusun.sop.kaltim")
+            kaltim_v1 = SopVersion.objects.get(sop__code="KALTIM-REG-ADMIN-PPE")
+            writing = draft_create(agency=kaltim_v1.sop.agency, by=author, origin="versi", base_version=kaltim_v1)
+            waiting_draft = draft_submit(draft=draft_create(agency=kaltim_v1.sop.agency, by=author, origin="versi",
+                                                            base_version=kaltim_v1), by=author)
+            crawl(world, "penyusun.sop.kaltim", [reverse("draft_list"), reverse("draft_new"),
+                                                 reverse("draft_edit", args=[writing.pk])])
+            crawl(world, "kepala.biro.kaltim", [reverse("draft_list"), reverse("draft_edit", args=[waiting_draft.pk])])
+            for target in list(world.targets["draft_edit"]):  # the editor saves as one types (htmx)
+                if target.method == "POST":
+                    world.add(Target("draft_autosave", target.who, target.kwargs, "POST", target.fields))
             sop = SopVersion.objects.filter(sop__code="PNG-UPDATE-SPSE").first().sop_id
             crawl(world, "kepala.lpse.ponorogo", [reverse("monitoring_form") + f"?sop={sop}"])
             newcomer = User.objects.get(username="admin.ppe.ponorogo")
