@@ -133,6 +133,14 @@ class ListDiff:
     def changed(self) -> bool:
         return any(i.changed for i in self.items)
 
+    @property
+    def has_old(self) -> bool:
+        return any(i.status != ADDED for i in self.items)
+
+    @property
+    def has_new(self) -> bool:
+        return any(i.status != REMOVED for i in self.items)
+
 
 @dataclass(frozen=True)
 class LaneDiff:
@@ -187,6 +195,14 @@ class StepDiff:
     def inputs_changed(self) -> bool:
         return any(i.changed for i in self.inputs)
 
+    @property
+    def has_old_inputs(self) -> bool:
+        return any(i.status != ADDED for i in self.inputs)
+
+    @property
+    def has_new_inputs(self) -> bool:
+        return any(i.status != REMOVED for i in self.inputs)
+
 
 @dataclass(frozen=True)
 class SopDiff:
@@ -235,6 +251,10 @@ class SopDiff:
     @property
     def sheet_list_changes(self) -> tuple[ListDiff, ...]:
         return tuple(d for d in self.sheet_lists if d.changed)
+
+    @property
+    def header_change_count(self) -> int:
+        return len(self.sheet_changes) + len(self.sheet_list_changes)
 
     @property
     def header_changed(self) -> bool:
