@@ -76,10 +76,27 @@ def word_parts(old: str, new: str) -> tuple[tuple[Part, ...], tuple[Part, ...]]:
     right: list[Part] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if i2 > i1:
-            left.append(Part("".join(a[i1:i2]), op != "equal"))
+            _add(left, "".join(a[i1:i2]), op != "equal")
         if j2 > j1:
-            right.append(Part("".join(b[j1:j2]), op != "equal"))
+            _add(right, "".join(b[j1:j2]), op != "equal")
     return tuple(left), tuple(right)
+
+
+def _add(parts: list[Part], text: str, changed: bool) -> None:
+    """Append a run; the spaces around a changed run are not highlighted."""
+    if changed:
+        core = text.strip()
+        if not core:
+            changed = False
+        else:
+            head, tail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+            if head:
+                parts.append(Part(head, False))
+            parts.append(Part(core, True))
+            if tail:
+                parts.append(Part(tail, False))
+            return
+    parts.append(Part(text, changed))
 
 
 @dataclass(frozen=True)
@@ -414,12 +431,18 @@ def match_steps(old_steps, new_steps) -> dict[int, int]:
     return pairs
 
 
-def _target_text(target: Any) -> str:
+def _target_text(target: Any, spec=None) -> str:
+    """A next/ya/tidak target as text; a step's kegiatan follows its number, since numbers move."""
     if target is None:
         return ""
     if target == "end":
         return str(_("selesai"))
-    return str(_("langkah %(no)s") % {"no": target})
+    text = str(_("langkah %(no)s") % {"no": target})
+    kegiatan = next((s.kegiatan for s in getattr(spec, "steps", ()) if s.no == target), "")
+    if kegiatan:
+        kegiatan = " ".join(kegiatan.split())
+        text += f" ({kegiatan[:57] + '...' if len(kegiatan) > 60 else kegiatan})"
+    return text
 
 
 def _kind_text(kind: str) -> str:
@@ -508,8 +531,11 @@ def _step_fields(old_spec, new_spec, old, new, pairs: dict[int, int]) -> tuple[F
             o, n = get(old, name, None), get(new, name, None)
             # Compared through the pairing: pointing at the same (renumbered) step is no change.
             mapped = pairs.get(o, o) if isinstance(o, int) else o
-            status = SAME if mapped == n else _status(o, n)
-            fields.append(FieldDiff(name, label, status, _target_text(o), _target_text(n)))
+            if mapped == n:
+                status = SAME
+            else:  # o == n can still be a change: the step numbered n is another step now
+                status = CHANGED if o is not None and n is not None else _status(o, n)
+            fields.append(FieldDiff(name, label, status, _target_text(o, old_spec), _target_text(n, new_spec)))
         elif name == "requires":
             o, n = tuple(get(old, name, ())), tuple(get(new, name, ()))
             fields.append(_text_field(name, label, ", ".join(o), ", ".join(n)))

@@ -102,9 +102,17 @@ def test_a_step_inserted_in_the_middle_moves_the_others_rather_than_replacing_th
     diff = diff_specs(spec(), new)
     assert match_steps(spec().steps, new.steps) == {1: 1, 2: 2, 3: 4}
     assert [(s.old_no, s.new_no, s.status) for s in diff.steps] == [
-        (1, 1, SAME), (2, 2, SAME), (None, 3, ADDED), (3, 4, SAME)]
+        (1, 1, SAME), (2, 2, CHANGED), (None, 3, ADDED), (3, 4, SAME)]
     assert row(diff, 4).renumbered and diff.renumbered_count == 1
-    assert (diff.added_count, diff.removed_count, diff.changed_count) == (1, 0, 0)
+    assert (diff.added_count, diff.removed_count, diff.changed_count) == (1, 0, 1)
+
+
+def test_a_target_now_naming_another_step_is_a_change_even_with_the_same_number():
+    # Step 2 says YA -> 3 in both, but 3 is now the new step: the flow changed.
+    diff = diff_specs(spec(), spec(INSERTED))
+    ya = field(row(diff, 2), "ya")
+    assert ya.status == CHANGED and ya.old == "langkah 3 (Mengarsipkan berkas)" and ya.new.startswith("langkah 3 (Memberitahu")
+    assert row(diff, 2).status == CHANGED
 
 
 def test_ya_pointing_at_the_same_renumbered_step_is_no_change():
@@ -140,7 +148,8 @@ def test_a_removed_step_sits_where_it_was():
     assert [(s.old_no, s.new_no, s.status) for s in diff.steps] == [(1, 1, CHANGED), (2, None, REMOVED), (3, 3, SAME)]
     assert diff.removed_count == 1 and diff.changed_count == 1
     assert field(diff.steps[1], "kegiatan").status == REMOVED
-    assert (field(diff.steps[0], "next").old, field(diff.steps[0], "next").new) == ("langkah 2", "langkah 3")
+    assert (field(diff.steps[0], "next").old, field(diff.steps[0], "next").new) == (
+        "langkah 2 (Apakah berkas lengkap?)", "langkah 3 (Mengarsipkan berkas)")
 
 
 def test_inputs_are_compared_by_key():
@@ -199,5 +208,6 @@ def test_header_fields_and_lists():
 
 def test_word_parts_mark_only_the_words_that_differ():
     old, new = word_parts("Surat permohonan dari PPK", "Surat permohonan resmi dari PPK")
-    assert [p.text for p in new if p.changed] == ["resmi "]
+    assert [p.text for p in new if p.changed] == ["resmi"]
+    assert "".join(p.text for p in new) == "Surat permohonan resmi dari PPK"
     assert not any(p.changed for p in old)
