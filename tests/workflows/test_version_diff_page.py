@@ -95,3 +95,17 @@ def test_english(revised, people, client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = text_of(client.get(url(2)))
     assert "2 steps changed, 0 added, 0 removed" in page and "mutu baku changed in step 1, 3" in page
+
+
+def test_a_national_template_revision_has_its_page_too(people, client):
+    from tests.workflows.test_national_templates import TEMPLATE_FILE
+
+    text = TEMPLATE_FILE.read_text(encoding="utf-8")
+    sop_import(text=text, source_name="templat-v1.yaml")
+    sop_import(text=text.replace("waktu: 10 Menit", "waktu: 15 Menit", 1), source_name="templat-v2.yaml")
+    client.force_login(people["admin.instansi.ponorogo"])
+    code = "LKPP-REG-ADMIN-PPE"
+    detail = client.get(reverse("template_detail", args=[code])).content.decode()
+    assert reverse("template_version_diff", args=[code, 2]) in detail
+    page = text_of(client.get(reverse("template_version_diff", args=[code, 2])))
+    assert "10 Menit" in page and "15 Menit" in page and "mutu baku berubah di langkah" in page
