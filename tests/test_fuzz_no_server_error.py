@@ -86,7 +86,8 @@ FILE_BODIES = st.one_of(st.just(PDF), st.just(b""), st.binary(max_size=64), st.j
 # URL names a person never reaches by a link but that a program or an old bookmark may call.
 EXTRA_PARAMS = {
     "announcements": ["instansi"], "announcements_json": ["instansi"], "announcements_feed": ["instansi"],
-    "sop_sheet_pdf": ["versi"], "template_sheet_pdf": ["versi"], "template_adopt": ["instansi"], "archive_list": ["page"], "login": ["next"], "home": ["next"],
+    "sop_sheet_pdf": ["versi"], "template_sheet_pdf": ["versi"], "template_adopt": ["instansi"],
+    "sop_version_diff": ["banding"], "template_version_diff": ["banding"], "archive_list": ["page"], "login": ["next"], "home": ["next"],
 }
 # Pages that render a PDF or build a ZIP cost a quarter of a second each: fewer examples.
 EXPENSIVE = {"sop_sheet_pdf", "template_sheet_pdf", "case_record_pdf", "archive_zip", "monev_pdf"}
@@ -209,7 +210,8 @@ FOLLOW = {"home", "my_tasks", "my_cases", "delegations", "start_list", "start_ca
           "case_cancel", "invitation_accept", "notifications", "announcements", "archive_list", "archive_export_progress", "login",
           "agency_home", "agency_detail", "agency_person", "agency_person_new", "agency_unit", "agency_unit_new",
           "agency_vocabulary", "password_set", "template_detail", "template_adopt", "calendar_edit", "overdue",
-          "deviations", "monev", "monitoring_form", "draft_list", "draft_new", "draft_edit"}
+          "deviations", "monev", "monitoring_form", "sop_version_diff", "template_version_diff", "draft_list",
+          "draft_new", "draft_edit"}
 
 
 def crawl(world: World, who: str | None, start_paths: list[str]) -> None:
@@ -298,6 +300,11 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                   + [reverse("attachment_download", args=[a.case_id, a.pk])
                      for c in closed for a in c.attachments.all()[:1]])
             call_command("import_sop", str(TEMPLATE_FILE), stdout=open("/dev/null", "w"))
+            # A revision of an SOP and of the template, so that their pages link to what changed.
+            sop_import(text=(SOP_DIR / "ponorogo-pembaharuan-update-spse.yaml").read_text(encoding="utf-8")
+                       .replace('waktu: "1 hari"', 'waktu: "2 hari"', 1), source_name="revisi.yaml")
+            sop_import(text=TEMPLATE_FILE.read_text(encoding="utf-8").replace("waktu: 10 Menit", "waktu: 15 Menit", 1),
+                       source_name="templat-revisi.yaml")
             CalendarException.objects.create(  # so that the calendar page offers "Hapus"
                 calendar=WorkCalendar.objects.create(agency=Agency.objects.get(code="ponorogo")),
                 starts_on=datetime.date(2026, 8, 11), ends_on=datetime.date(2026, 8, 11), kind="closed",

@@ -64,6 +64,12 @@ class Sop(models.Model):
             return reverse("template_detail", args=[self.code])
         return reverse("sop_detail", args=[self.agency.code, self.code])
 
+    def version_diff_url(self, number: int) -> str:
+        """The page showing what version ``number`` changed from the version before it."""
+        if self.is_template:
+            return reverse("template_version_diff", args=[self.code, number])
+        return reverse("sop_version_diff", args=[self.agency.code, self.code, number])
+
     def sheet_url(self) -> str:
         if self.is_template:
             return reverse("template_sheet_pdf", args=[self.code])
@@ -110,6 +116,10 @@ class SopVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sop.name} v{self.number}"
+
+    @property
+    def diff_url(self) -> str:
+        return self.sop.version_diff_url(self.number)
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -13,6 +13,7 @@ from accounts.models import Agency
 from workflows.adoption import adoptable_agencies, adoptions, header_initial, sop_adopt
 from workflows.definitions import DefinitionError
 from workflows.models import Sop, SopVersion
+from workflows.version_diff import diff_specs
 
 
 def _sops():
@@ -50,6 +51,46 @@ def template_detail(request, code: str):
     template = get_object_or_404(_sops(), agency__isnull=True, code=code)
     return _page(request, template, adoptions=adoptions(template),
                  may_adopt=adoptable_agencies(request.user, template).exists())
+
+
+def _version_diff(request, sop: Sop, number: int):
+    """One version beside the one before it, or beside ``?banding=<n>`` of the same SOP."""
+    versions = {v.number: v for v in sop.versions.all()}
+    version = versions.get(number)
+    if version is None:
+        raise Http404(_("Versi %(number)d dari SOP ini tidak ada.") % {"number": number})
+    context = {"sop": sop, "version": version, "versions": sorted(versions.values(), key=lambda v: v.number)}
+    raw = request.GET.get("banding")
+    status = 200
+    if raw is None or raw == "":
+        other = versions.get(number - 1)
+    elif not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
+        other, status = None, 400
+        context["problem"] = _("Nomor versi pembanding harus berupa angka, mis. ?banding=1.")
+    elif int(raw) == number:
+        other, status = None, 400
+        context["problem"] = _("Versi pembanding sama dengan versi ini; pilih versi lain.")
+    else:
+        other = versions.get(int(raw))
+        if other is None:
+            status = 404
+            context["problem"] = _("SOP ini tidak punya versi %(number)s untuk dibandingkan.") % {"number": raw}
+    context["other"] = other
+    if other is not None:
+        old, new = sorted((other, version), key=lambda v: v.number)
+        context.update(old=old, new=new, diff=diff_specs(old.spec, new.spec))
+    return render(request, "workflows/sop_version_diff.html", context, status=status)
+
+
+@login_required
+def sop_version_diff(request, agency: str, code: str, number: int):
+    return _version_diff(request, get_object_or_404(Sop.objects.select_related("agency"), agency__code=agency,
+                                                    code=code), number)
+
+
+@login_required
+def template_version_diff(request, code: str, number: int):
+    return _version_diff(request, get_object_or_404(Sop.objects.filter(agency__isnull=True), code=code), number)
 
 
 def _only_sop(code: str) -> Sop:
