@@ -178,6 +178,13 @@ def draft_spec(draft: SopDraft) -> tuple[SopSpec | None, list[Problem]]:
     return (None if problems else spec), problems
 
 
+def current_version(draft: SopDraft) -> SopVersion | None:
+    """The agency's version in force of the SOP the draft writes (by its code), if there is one."""
+    code = draft.code
+    sop = Sop.objects.filter(agency=draft.agency, code=code).first() if code else None
+    return sop.version_in_force() if sop else None
+
+
 def draft_yaml(draft: SopDraft) -> str:
     """The draft as a definition file (YAML): the ratified text once it is a version."""
     if draft.version_id:

@@ -38,6 +38,7 @@ urlpatterns = [
     path("sop/draf/<int:pk>/simpan/", drafts.draft_autosave, name="draft_autosave"),
     path("sop/draf/<int:pk>/pratinjau/", drafts.draft_preview, name="draft_preview"),
     path("sop/draf/<int:pk>/unduh.yaml", drafts.draft_yaml, name="draft_yaml"),
+    path("sop/draf/<int:pk>/perubahan/", drafts.draft_changes, name="draft_changes"),
     path("sop/draf/<int:pk>/ajukan/", drafts.draft_submit, name="draft_submit"),
     path("sop/draf/<int:pk>/sahkan/", drafts.draft_ratify, name="draft_ratify"),
     path("sop/draf/<int:pk>/kembalikan/", drafts.draft_send_back, name="draft_send_back"),

@@ -147,6 +147,11 @@ def test_an_author_writes_the_kaltim_sop_from_an_empty_draft(seed_sops, browser_
     b.page.click(f"main a:has-text('{seed.spec.name}')")
     b.shot("pengesahan")
     b.axe("pengesahan")
+    b.page.click("main a:has-text('Lihat perubahannya')")
+    assert "Tidak ada perbedaan isi" in b.page.inner_text("main")  # written exactly as the version in force
+    b.shot("perubahan draf")
+    b.axe("perubahan draf")
+    b.page.go_back()
     b.page.click("main button:has-text('Sahkan')")
     b.page.wait_for_url(re.compile(rf".*/sop/kaltim/{KALTIM}/$"))
     b.shot("sop disahkan")

@@ -274,3 +274,17 @@ def test_new_draft_page_says_what_is_missing(people, seed_sops, client):
     assert answer.status_code == 400 and "UTF-8" in answer.content.decode()
     client.force_login(people["admin.ppe.kaltim"])
     assert client.get(reverse("draft_new")).status_code == 403
+
+
+def test_the_signer_sees_what_the_draft_changes(people, kaltim, client):
+    draft = revision(people, kaltim)
+    data = draft.data
+    data["steps"][4]["waktu"] = "45 Menit"
+    draft = authoring.draft_save(draft=draft, data=data, by=people["penyusun.sop.kaltim"])
+    draft = authoring.draft_submit(draft=draft, by=people["penyusun.sop.kaltim"])
+    client.force_login(people["kepala.biro.kaltim"])
+    page = client.get(reverse("draft_changes", args=[draft.pk])).content.decode()
+    assert "mutu baku berubah di langkah 5" in page and "<mark>45</mark> Menit" in page and "<del>30</del>" in page
+    blank = authoring.draft_create(agency=kaltim.agency, by=people["penyusun.sop.kaltim"])
+    client.force_login(people["penyusun.sop.kaltim"])
+    assert client.get(reverse("draft_changes", args=[blank.pk])).status_code == 200

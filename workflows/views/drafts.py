@@ -242,6 +242,20 @@ def draft_preview(request, pk: int):
 
 
 @login_required
+def draft_changes(request, pk: int):
+    """What the draft changes in the SOP's version in force (for its authors and its signer)."""
+    from workflows.version_diff import diff_specs
+
+    draft = _draft(request, pk)
+    spec, problems = authoring.draft_spec(draft)
+    current = authoring.current_version(draft)
+    context = {"draft": draft, "current": current, "problems": problems}
+    if spec is not None and current is not None:
+        context.update(diff=diff_specs(current.spec, spec), old=current, new={"number": _("draf")})
+    return render(request, "workflows/drafts/changes.html", context)
+
+
+@login_required
 def draft_yaml(request, pk: int):
     draft = _draft(request, pk)
     response = HttpResponse(authoring.draft_yaml(draft), content_type="application/yaml; charset=utf-8")
