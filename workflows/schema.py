@@ -156,8 +156,13 @@ Target = Annotated[int | Literal["end"] | None, BeforeValidator(_target)]
 WaktuField = Annotated[Waktu, BeforeValidator(_waktu), WithJsonSchema({
     "anyOf": [{"type": "string"}, {
         "type": "object", "additionalProperties": False, "required": ["unit"],
-        "properties": {"text": {"type": "string"}, "amount": {"type": ["integer", "null"]},
-                       "unit": {"enum": list(UNITS)}}}],
+        "properties": {
+            "text": {"type": "string", "title": "Teks", "description": "Waktu seperti tertulis di lembar."},
+            "amount": {"type": ["integer", "null"], "title": "Jumlah",
+                       "description": "Banyaknya satuan; kosong bila unit `none`."},
+            "unit": {"enum": list(UNITS), "title": "Satuan",
+                     "description": "`minute`, `hour` (menit/jam kerja), `day`/`workday` (hari kerja), "
+                                    "`calendar_day` (hari kalender) atau `none` (tanpa batas)."}}}],
     "title": "Waktu", "description": "Mutu baku waktu, apa adanya: `1 hari`, `10 Menit`, `2 jam`, `3 hari kerja`, "
                                      "`2 hari kalender`, `N/A` atau kosong; atau {text, amount, unit}."})]
 

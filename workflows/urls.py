@@ -3,7 +3,7 @@ from django.urls import path
 from workflows import views_print
 from workflows.views import (announcements, cases, deviations, invitations, monev, notifications, privacy, sops,
                              tasks)
-from workflows.views import archive
+from workflows.views import archive, schema
 
 urlpatterns = [
     path("tugas/", tasks.my_tasks, name="my_tasks"),
@@ -32,6 +32,7 @@ urlpatterns = [
     path("notifikasi/<int:pk>/", notifications.notification_open, name="notification_open"),
     path("notifikasi/dibaca/", notifications.notifications_read, name="notifications_read"),
     path("sop/", sops.sop_list, name="sop_list"),
+    path("sop/skema.json", schema.definition_schema, name="sop_schema"),
     path("sop/<slug:agency>/<str:code>/", sops.sop_detail, name="sop_detail"),
     path("sop/<slug:agency>/<str:code>/lembar.pdf", views_print.sop_sheet_pdf, name="sop_sheet_pdf"),
     path("sop/<str:code>/", sops.sop_by_code, name="sop_by_code"),

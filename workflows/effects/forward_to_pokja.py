@@ -5,14 +5,15 @@ was told how (Dissemination), and phone confirmations recorded afterwards.
 """
 from __future__ import annotations
 
+from itertools import takewhile
 from typing import Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import Field
 
-from workflows.effects.announce import publishes_announcement
-from workflows.effects.base import EffectContext, RoleCode, register
+from workflows.effects.announce import PublishAnnouncement, publishes_announcement
+from workflows.effects.base import EffectContext, RoleCode, register, step_effects
 from workflows.effects.notify import Notify
 from workflows.effects.recipients import EMAIL
 from workflows.exceptions import ActionRefused
@@ -35,13 +36,16 @@ class ForwardToPokja(Notify):
 
     def problems(self, step, earlier):
         problems = super().problems(step, earlier)
-        if not any(publishes_announcement(s) for s in earlier):
+        before_on_step = list(takewhile(lambda e: e is not self, step_effects(step)))
+        if not any(publishes_announcement(s) for s in earlier) and not any(
+                isinstance(e, PublishAnnouncement) for e in before_on_step):
             problems.append(("type", _("tidak ada langkah sebelumnya yang menerbitkan pengumuman "
                                        "(announce_maintenance); tidak ada yang dapat diteruskan.")))
         return problems
 
     def check(self, ctx: EffectContext) -> None:
-        if getattr(ctx.case, "announcement", None) is None:
+        publishing = any(isinstance(e, PublishAnnouncement) for e in ctx.step.effects)
+        if not publishing and getattr(ctx.case, "announcement", None) is None:
             raise ActionRefused(_("Kasus ini belum punya pengumuman untuk diteruskan."))
         super().check(ctx)
 
