@@ -64,3 +64,10 @@ def test_named_people_of_the_agency(imported, people):
     act(case_at(imported(text), 2), "complete")
     assert list(Notification.objects.filter(step_run__isnull=True).values_list("user__username", flat=True)) == [
         "kepala.lpse.kkp"]  # someone of another agency is never told
+
+
+def test_a_role_the_deployment_lacks_is_refused_at_import(imported):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="langkah 2, kolom 'effect.role': peran 'juru_sita' tidak dikenal"):
+        imported(definition(NOTIFY % ("juru_sita", "email", "x")))
