@@ -332,7 +332,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                                                           default_token_generator.make_token(newcomer)])
             crawl(world, None, [password_link, password_link.rsplit("/", 2)[0] + "/set-password/"])
             crawl(world, None, ["/", "/favicon.ico", reverse("login"), reverse("invitation_accept", args=[token]), reverse("announcements"), reverse("announcements_feed"),
-                                reverse("announcements_json"),
+                                reverse("announcements_json"), reverse("sop_schema"),
                                 reverse("verify_record", args=[CaseRecord.objects.first().code])])
             for record in CaseRecord.objects.all()[:2]:
                 world.add(Target("case_record_pdf", "auditor.bpk", (("pk", record.case_id),)))

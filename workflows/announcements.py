@@ -1,27 +1,44 @@
-"""Maintenance announcements: forwarding them to the agency's Pokja, and reading them."""
+"""Maintenance announcements: who may confirm them by phone, and reading them.
+
+Publishing and forwarding are effects (workflows/effects/announce.py, forward_to_pokja.py).
+"""
 from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import POKJA
+from workflows.effects.recipients import role_holders
 
 
 def pokja_of(case) -> QuerySet[User]:
     """The active Pokja Pemilihan members of the case's agency."""
-    return User.objects.filter(is_active=True, role_assignments__role_id=POKJA,
-                               role_assignments__unit__agency_id=case.agency_id).distinct().order_by("full_name")
+    return role_holders(case, POKJA)
+
+
+def _confirmation_effect(case):
+    """(step, effect) of the first step of the case's SOP that lets its pelaksana record phone confirmations."""
+    for step in case.spec.steps:
+        for effect in step.effects:
+            if effect.allows_confirmations:
+                return step, effect
+    return None, None
 
 
 def announcement_forward_step(case):
-    """The step of the case's SOP that forwards its announcement, if it has one."""
-    return next((s for s in case.spec.steps if s.effect.get("type") == "forward_to_pokja"), None)
+    """The step of the case's SOP after which phone confirmations are recorded, if it has one."""
+    return _confirmation_effect(case)[0]
+
+
+def confirmation_people(case) -> QuerySet[User]:
+    """Whose phone confirmation may be recorded: the confirming role's members in the case's agency."""
+    _step, effect = _confirmation_effect(case)
+    return role_holders(case, effect.role) if effect is not None else User.objects.none()
 
 
 def confirmation_step(case):
-    """The forwarding step once it has been reached on a case that is not cancelled: from then
+    """The confirming step once it has been reached on a case that is not cancelled: from then
     on its pelaksana may record phone confirmations. None before that."""
     from workflows import states
 
@@ -29,35 +46,6 @@ def confirmation_step(case):
     if step is None or case.state == states.CANCELLED or not case.step_runs.filter(step_no=step.no).exists():
         return None
     return step
-
-
-def forward_announcement(*, case, channel: str, by) -> int:
-    """Record the forwarding to every Pokja member; by email, send it after commit."""
-    from workflows.models import Dissemination
-    from workflows.outbox import queue_email
-    from workflows.templatetags.tanggal import tanggal
-
-    announcement = getattr(case, "announcement", None)
-    if announcement is None:
-        return 0
-    now = timezone.now()
-    members = list(pokja_of(case))
-    Dissemination.objects.bulk_create([
-        Dissemination(case=case, recipient=m, recipient_name=m.full_name,
-                      recipient_contact=m.email if channel == "email" else "", channel=channel, at=now, by=by)
-        for m in members
-    ])
-    if channel == "email":
-        subject = _("[LPSE] Pemeliharaan SPSE %(start)s") % {"start": tanggal(announcement.starts_at, case.agency)}
-        body = _(
-            "Yth. Pokja Pemilihan,\n\n%(text)s\n\nMulai: %(start)s\nSelesai: %(end)s\n\n"
-            "Mohon sesuaikan jadwal paket lelang bila diperlukan.\n\n%(sender)s\n%(unit)s\n"
-        ) % {"text": announcement.text, "start": tanggal(announcement.starts_at, case.agency),
-             "end": tanggal(announcement.ends_at, case.agency), "sender": by.full_name, "unit": case.unit.name}
-        for member in members:
-            if member.email:
-                queue_email(to=member.email, recipient=member, case=case, subject=subject, body=body)
-    return len(members)
 
 
 def current_announcements():

@@ -20,8 +20,8 @@ from django_fsm import has_transition_perm
 from accounts.models import Role, RoleAssignment, Unit, User
 from workflows import engine, states
 from workflows.exceptions import ActionRefused, StepNotCurrent
-from workflows.announcements import confirmation_step, pokja_of
-from workflows.effects import effect_of
+from workflows.announcements import confirmation_people, confirmation_step
+from workflows.effects import EffectContext, effects_for
 from workflows.documents import CleanDocument
 from workflows.kelengkapan import KeptDocument, check_decision, clean_kelengkapan, refuse_credentials
 from workflows.models import (Attachment, Case, CaseEvent, CaseInput, Dissemination, Notification, SopVersion,
@@ -90,14 +90,14 @@ def case_send_back(*, case_id: int, step: int, by: User, reason: str) -> Case:
 
 @transaction.atomic
 def case_record_confirmation(*, case_id: int, by: User, recipient_id: int, note: str = "") -> Dissemination:
-    """Record that a Pokja member confirmed the announcement by phone."""
+    """Record that a member of the confirming role (Pokja Pemilihan) confirmed the announcement by phone."""
     case = _locked(case_id)
     step = confirmation_step(case)
     if step is None:
         raise ActionRefused(_("Pengumuman kasus ini belum diteruskan; konfirmasi telepon belum dapat dicatat."))
     if engine.lane_assignment(case, by, step.lane) is None:
         raise PermissionDenied(_("Hanya %(role)s yang mencatat konfirmasi telepon.") % {"role": Role.name_of(step.lane)})
-    recipient = pokja_of(case).filter(pk=recipient_id).first()
+    recipient = confirmation_people(case).filter(pk=recipient_id).first()
     if recipient is None:
         raise ValidationError({"recipient": _("Pilih anggota Pokja Pemilihan instansi ini.")})
     _free_text(note=note)
@@ -237,9 +237,10 @@ def _act(case_id: int, step_no: int, action: str, by: User, note: str, kelengkap
     cleaned = {} if action == "send_back" else clean_kelengkapan(current, kelengkapan, case.agency.tzinfo)
     if action in ("decide_ya", "decide_tidak"):
         check_decision(current, cleaned, action == "decide_ya", note)
-    effect = effect_of(current) if action == "complete" else None
-    if effect:
-        effect[0].validate(case, cleaned, effect[1])
+    # The effects declared for this action check the kelengkapan before anything is stored...
+    effects = effects_for(current, action)
+    for effect in effects:
+        effect.check(EffectContext(case=case, step=current, cleaned=cleaned, by=by))
     run = case.step_runs.get(completed_at__isnull=True)
     if action != "send_back" and run.due_at and timezone.now() > run.due_at:
         if not late_reason.strip():
@@ -247,8 +248,9 @@ def _act(case_id: int, step_no: int, action: str, by: User, note: str, kelengkap
                 "Langkah ini melewati batas waktu mutu baku; tuliskan alasan keterlambatannya.")})
         run.late_reason = late_reason.strip()
     _store_kelengkapan(case, run, cleaned, by)
-    if effect:
-        effect[0].apply(case, run, cleaned, effect[1], by)
+    # ...and run once it is, inside this transaction (mail waits in the outbox for the commit).
+    for effect in effects:
+        effect.apply(EffectContext(case=case, step=current, cleaned=cleaned, by=by, run=run))
     from_state = case.state
     _transition(case, action)()
     _record(case, action=action, assignment=assignment, from_state=from_state, note=note, run=run)

@@ -31,6 +31,15 @@ def reference_problems(spec: SopSpec, source_name: str) -> list[Problem]:
                 "peran '%(role)s' (%(label)s) tidak dikenal di aplikasi ini; tambahkan dulu peran dengan kode "
                 "'%(role)s' (Kelola → Peran dan jenis unit; pilih berlaku di dalam instansi, nasional, atau pihak "
                 "luar), lalu impor lagi.") % {"role": lane.role, "label": lane.label}, field=f"lanes[{i}].role"))
+    # Roles named by effects (notify a role, phone confirmations) must exist too.
+    named = [(step.no, "effect.role" if len(step.effects) == 1 else f"effects[{i}].role", effect.role)
+             for step in spec.steps for i, effect in enumerate(step.effects, 1) if getattr(effect, "role", None)]
+    known = set(Role.objects.filter(code__in=[role for _no, _field, role in named]).values_list("code", flat=True))
+    for no, field, role in named:
+        if role not in known:
+            problems.append(Problem(source_name, _(
+                "peran '%(role)s' tidak dikenal di aplikasi ini; tambahkan dulu peran dengan kode '%(role)s' "
+                "(Kelola → Peran dan jenis unit), lalu impor lagi.") % {"role": role}, step=no, field=field))
     return problems
 
 

@@ -3,7 +3,7 @@ from django.urls import path
 from workflows import views_print
 from workflows.views import (announcements, cases, deviations, drafts, invitations, monev, notifications, privacy,
                              sops, tasks)
-from workflows.views import archive
+from workflows.views import archive, schema
 
 urlpatterns = [
     path("tugas/", tasks.my_tasks, name="my_tasks"),
@@ -32,6 +32,7 @@ urlpatterns = [
     path("notifikasi/<int:pk>/", notifications.notification_open, name="notification_open"),
     path("notifikasi/dibaca/", notifications.notifications_read, name="notifications_read"),
     path("sop/", sops.sop_list, name="sop_list"),
+    path("sop/skema.json", schema.definition_schema, name="sop_schema"),
     path("sop/draf/", drafts.draft_list, name="draft_list"),
     path("sop/draf/baru/", drafts.draft_new, name="draft_new"),
     path("sop/draf/<int:pk>/", drafts.draft_edit, name="draft_edit"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from workflows import engine
 from workflows.access import case_for_user, is_personal_key, may_see_personal
-from workflows.announcements import confirmation_step, pokja_of
+from workflows.announcements import confirmation_people, confirmation_step
 from workflows.documents import header_name
 from workflows.forms import StepForm
 from workflows.models import DocumentAccess
@@ -233,7 +233,7 @@ class ConfirmationForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].choices = [(u.pk, f"{u.full_name} ({u.phone or '-'})") for u in pokja_of(case)]
+        self.fields["recipient"].choices = [(u.pk, f"{u.full_name} ({u.phone or '-'})") for u in confirmation_people(case)]
 
 
 @login_required

@@ -1,0 +1,20 @@
+"""``record_phone_confirmation``: once the step is reached, its pelaksana may record that
+members of a role confirmed by phone (``services.case_record_confirmation``)."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from workflows.effects.base import Effect, RoleCode, register
+
+
+@register
+class RecordPhoneConfirmation(Effect):
+    """Let the step's pelaksana record phone confirmations of the role's members on the case page."""
+
+    type: Literal["record_phone_confirmation"] = Field(title="Jenis efek", description="`record_phone_confirmation`.")
+    role: RoleCode = Field("pokja", title="Peran yang mengonfirmasi",
+                           description="Kode peran yang anggotanya (di instansi kasus) dapat dicatat konfirmasinya.")
+
+    allows_confirmations = True
