@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+import typing
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ STEP_TEXT_KEYS = ("kegiatan", "kelengkapan", "output", "keterangan", "question",
 INPUT_TEXT_KEYS = ("key", "label", "type", "help")
 _INDEX = re.compile(r"^(?P<list>lanes|steps|sheet\.lampiran)\.(?P<i>\d{1,3})\.")
 _INPUT_INDEX = re.compile(r"^steps\.(?P<s>\d{1,3})\.inputs\.(?P<i>\d{1,3})\.")
+_EFFECT_INDEX = re.compile(r"^steps\.(?P<s>\d{1,3})\.effects\.(?P<k>\d{1,2})\.")
 _FIELD_INDEX = re.compile(r"\[(\d+)\]")
 MAX_ITEMS = 200
 
@@ -74,6 +76,70 @@ def fields_text(fields) -> str:
                      for f in fields or [] if isinstance(f, dict))
 
 
+# -- effects: their parameters as form fields, from each effect's own model ----------------
+
+@dataclass(frozen=True)
+class EffectField:
+    """One parameter of an effect on the form: how it is shown and read back."""
+
+    name: str
+    label: str
+    help: str
+    kind: str  # text, textarea, lines, number, select, input, role
+    choices: tuple[tuple[str, str], ...] = ()
+    input_types: tuple[str, ...] = ()  # kind "input": the step inputs it may name
+
+
+def effect_fields(cls) -> list[EffectField]:
+    """The editable parameters of an effect class (everything but ``type`` and ``on``), read
+    from its pydantic fields: titles and descriptions are the schema's own."""
+    out = []
+    for name, info in cls.model_fields.items():
+        if name in ("type", "on"):
+            continue
+        annotation = info.annotation
+        args = typing.get_args(annotation)
+        label, help_text = info.title or name, info.description or ""
+        if name in cls.input_params:
+            out.append(EffectField(name, label, help_text, "input", input_types=tuple(cls.input_params[name])))
+        elif name == "role":
+            out.append(EffectField(name, label, help_text, "role"))
+        elif typing.get_origin(annotation) is typing.Literal:
+            out.append(EffectField(name, label, help_text, "select", tuple((a, a) for a in args)))
+        elif annotation is int:
+            out.append(EffectField(name, label, help_text, "number"))
+        elif typing.get_origin(annotation) in (tuple, list):
+            out.append(EffectField(name, label, help_text, "lines"))
+        elif name in ("body", "template"):
+            out.append(EffectField(name, label, help_text, "textarea"))
+        else:
+            out.append(EffectField(name, label, help_text, "text"))
+    return out
+
+
+def _effect_from_post(get, prefix: str) -> dict | None:
+    from workflows.effects import EFFECTS
+
+    kind = get(prefix + "type").strip()
+    cls = EFFECTS.get(kind)
+    if cls is None:
+        return None
+    effect: dict[str, Any] = {"type": kind}
+    if get(prefix + "on"):
+        effect["on"] = get(prefix + "on")
+    for f in effect_fields(cls):
+        raw = get(prefix + f.name)
+        if f.kind == "lines":
+            if _lines(raw):
+                effect[f.name] = _lines(raw)
+        elif f.kind == "number":
+            if raw.strip():
+                effect[f.name] = int(raw) if raw.strip().isdigit() and len(raw.strip()) <= 6 else raw.strip()
+        elif raw.strip():  # blank: the effect's default (or the schema says it is required)
+            effect[f.name] = raw if f.kind == "textarea" else raw.strip()
+    return effect
+
+
 def data_from_post(post: QueryDict, previous: dict) -> dict:
     """The definition the posted editor form describes. What the form does not edit (each
     step's effects, a waktu given as an explicit reading) is carried over from ``previous``."""
@@ -123,9 +189,8 @@ def data_from_post(post: QueryDict, previous: dict) -> dict:
                 item.pop("help")
             inputs.append(item)
         step["inputs"] = inputs
-        for key in ("effect", "effects"):
-            if old.get(key):
-                step[key] = copy.deepcopy(old[key])
+        effects = [_effect_from_post(get, f"{p}effects.{k}.") for k in _indexes(post, _EFFECT_INDEX, "k", s=str(i))]
+        step["effects"] = [e for e in effects if e]
         steps.append(step)
     data["steps"] = steps
     data["tafsiran"] = get("tafsiran")
@@ -175,8 +240,16 @@ class Edit:
     focus: str = ""
 
 
-def apply_op(data: dict, op: str) -> Edit:
-    """One button of the editor: add/remove/move a lane, step, decision, input or lampiran."""
+def step_effects(step: dict) -> list[dict]:
+    """A step's effects as a list, whether the file wrote ``effect`` or ``effects``."""
+    effects = [e for e in step.get("effects") or [] if isinstance(e, dict)]
+    single = step.get("effect")
+    return ([single] if isinstance(single, dict) and single else []) + effects
+
+
+def apply_op(data: dict, op: str, choice: str = "") -> Edit:
+    """One button of the editor: add/remove/move a lane, step, decision, input, effect or
+    lampiran. ``choice``: the effect type picked beside "Tambah perilaku"."""
     data = copy.deepcopy(data)
     parts = op.split(":")
     name, args = parts[0], [int(a) for a in parts[1:] if a.isdigit() and len(a) <= 3]
@@ -215,6 +288,25 @@ def apply_op(data: dict, op: str) -> Edit:
         if args[1] < len(inputs):
             inputs.pop(args[1])
         return Edit(data, f"op-add_input-{args[0]}")
+    if name == "add_effect" and args and args[0] < len(steps):
+        from workflows.effects import EFFECTS
+
+        step = steps[args[0]]
+        if choice not in EFFECTS:
+            return Edit(data, f"steps.{args[0]}.new_effect")
+        effects = step_effects(step)
+        step.pop("effect", None)
+        effects.append({"type": choice, "on": "ya" if step.get("kind") == DECISION else "complete"})
+        step["effects"] = effects
+        return Edit(data, f"steps.{args[0]}.effects.{len(effects) - 1}.on")
+    if name == "remove_effect" and len(args) == 2 and args[0] < len(steps):
+        step = steps[args[0]]
+        effects = step_effects(step)
+        if args[1] < len(effects):
+            effects.pop(args[1])
+        step.pop("effect", None)
+        step["effects"] = effects
+        return Edit(data, f"steps.{args[0]}.new_effect")
     if name == "add_lampiran":
         lampiran = sheet.setdefault("lampiran", [])
         lampiran.append({"judul": "", "butir": [], "catatan": []})
@@ -247,8 +339,10 @@ def problem_slot(problem: Problem, data: dict) -> str:
         if index is None:
             return GENERAL
         path = _field_path(field) if field else "kegiatan"
-        if path in ("no", "effect", "effects") or path.startswith(("effect.", "effects.")):
-            path = "kegiatan" if path == "no" else "effect"
+        if path == "no":
+            path = "kegiatan"
+        elif path.startswith("effect.") or path == "effect":  # a file's single effect is the form's first
+            path = "effects.0" + path[len("effect"):] if path != "effect" else "effects"
         return f"steps.{index}.{path}"
     if field.startswith("lanes"):
         return _field_path(field) if "." in field else "lanes"
@@ -274,11 +368,23 @@ def slots(data: dict) -> list[str]:
     for i, step in enumerate(steps):
         p = f"steps.{i}."
         out += [p + key for key in STEP_TEXT_KEYS + ("lane", "kind", "waktu", "next", "ya", "tidak", "requires",
-                                                     "disposisi", "inputs", "effect")]
+                                                     "disposisi", "inputs", "effects", "new_effect")]
         inputs = step.get("inputs") if isinstance(step, dict) and isinstance(step.get("inputs"), list) else []
         for j in range(len(inputs)):
             out += [f"{p}inputs.{j}.{key}" for key in INPUT_TEXT_KEYS + ("options", "fields", "required", "personal")]
+        out += _effect_slots(step, p) if isinstance(step, dict) else []
     out.append("tafsiran")
+    return out
+
+
+def _effect_slots(step: dict, prefix: str) -> list[str]:
+    from workflows.effects import EFFECTS
+
+    out = []
+    for k, effect in enumerate(step_effects(step)):
+        cls = EFFECTS.get(effect.get("type"))
+        names = ["type", "on"] + ([f.name for f in effect_fields(cls)] if cls else [])
+        out += [f"{prefix}effects.{k}"] + [f"{prefix}effects.{k}.{name}" for name in names]
     return out
 
 

@@ -1,6 +1,7 @@
 """Writing an SOP in the browser: drafts never run, the named signer ratifies, running cases
 keep their version, and what the editor exports re-imports as the very same version."""
 import datetime
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -288,3 +289,30 @@ def test_the_signer_sees_what_the_draft_changes(people, kaltim, client):
     blank = authoring.draft_create(agency=kaltim.agency, by=people["penyusun.sop.kaltim"])
     client.force_login(people["penyusun.sop.kaltim"])
     assert client.get(reverse("draft_changes", args=[blank.pk])).status_code == 200
+
+
+def test_an_effect_is_added_and_configured_in_the_editor(people, kaltim, client):
+    """Effects are configuration: picked from a list, their parameters checked beside their fields."""
+    draft = revision(people, kaltim)
+    client.force_login(people["penyusun.sop.kaltim"])
+    edit = reverse("draft_edit", args=[draft.pk])
+    form = posted(client.get(edit).content.decode())
+    form["steps.7.new_effect"], form["op"] = "notify", "add_effect:7"
+    page = client.post(edit, form, HTTP_HX_REQUEST="true").content.decode()
+    assert 'name="steps.7.effects.0.subject"' in page
+    missing = re.search(r'id="e-steps-7-effects-0-subject" class="field-error">([^<]+)<', page)
+    assert missing and "wajib" in missing.group(1)  # a required parameter, named beside its field
+    form = posted(page)
+    form.pop("op", None)
+    form["steps.7.effects.0.role"] = "kepala_ukpbj"
+    form["steps.7.effects.0.channel"] = "email"
+    form["steps.7.effects.0.subject"] = "Arsip registrasi {judul} selesai"
+    form["steps.7.effects.0.body"] = "Registrasi Admin PPE {judul} telah diarsipkan oleh {pelaksana}."
+    client.post(reverse("draft_autosave", args=[draft.pk]), form, HTTP_HX_REQUEST="true")
+    draft = SopDraft.objects.get(pk=draft.pk)
+    spec, problems = authoring.draft_spec(draft)
+    assert problems == [] and spec.step(8).effects[0].role == "kepala_ukpbj"
+    form["steps.7.effects.0.body"] = "Diarsipkan {tidak_ada}."
+    answer = client.post(reverse("draft_autosave", args=[draft.pk]), form, HTTP_HX_REQUEST="true").content.decode()
+    slot = answer[answer.index('id="e-steps-7-effects-0-body"'):][:300]
+    assert "tidak_ada" in slot

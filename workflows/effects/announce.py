@@ -7,6 +7,7 @@ from typing import ClassVar, Literal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pydantic import Field
 
 from workflows.effects.base import Effect, EffectContext, InputKey, register, step_effects
@@ -16,6 +17,8 @@ from workflows.effects.placeholders import render, template_problem
 @register
 class PublishAnnouncement(Effect):
     """Publish a maintenance announcement (public page, Atom, JSON) at least ``min_lead_days`` before it starts."""
+
+    label: ClassVar[str] = gettext_lazy("Terbitkan pengumuman pemeliharaan (halaman publik, Atom, JSON)")
 
     type: Literal["announce_maintenance", "publish_announcement"] = Field(
         title="Jenis efek", description="`announce_maintenance` atau `publish_announcement` (nama yang sama).")

@@ -55,6 +55,8 @@ class Effect(BaseModel):
                     "`ya` atau `tidak` (jawaban langkah keputusan; wajib di langkah keputusan).")
 
     # Parameters that name an input of the step, and the input types each accepts.
+    # What the SOP editor calls it, in the user's language.
+    label: ClassVar[str] = ""
     input_params: ClassVar[Mapping[str, tuple[str, ...]]] = {}
     # The step's pelaksana may record phone confirmations once the step has been reached.
     allows_confirmations: ClassVar[bool] = False

@@ -6,10 +6,11 @@ was told how (Dissemination), and phone confirmations recorded afterwards.
 from __future__ import annotations
 
 from itertools import takewhile
-from typing import Literal
+from typing import ClassVar, Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pydantic import Field
 
 from workflows.effects.announce import PublishAnnouncement, publishes_announcement
@@ -22,6 +23,8 @@ from workflows.exceptions import ActionRefused
 @register
 class ForwardToPokja(Notify):
     """Forward the case's announcement to the Pokja Pemilihan; its pelaksana may then record phone confirmations."""
+
+    label: ClassVar[str] = gettext_lazy("Teruskan pengumuman ke Pokja Pemilihan")
 
     type: Literal["forward_to_pokja"] = Field(title="Jenis efek", description="`forward_to_pokja`.")
     role: RoleCode | None = Field("pokja", title="Peran penerima",

@@ -1,9 +1,10 @@
 """``notify``: tell a role of the agency, or named people, by email and/or in the app."""
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import ClassVar, Any, Literal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -16,6 +17,8 @@ from workflows.exceptions import ActionRefused
 @register
 class Notify(Effect):
     """Send a message to every holder of a role in the case's agency, or to named people of the agency."""
+
+    label: ClassVar[str] = gettext_lazy("Beri tahu peran atau orang (email / notifikasi aplikasi)")
 
     type: Literal["notify"] = Field(title="Jenis efek", description="`notify`.")
     role: RoleCode | None = Field(None, title="Peran penerima",

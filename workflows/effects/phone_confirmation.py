@@ -2,7 +2,9 @@
 members of a role confirmed by phone (``services.case_record_confirmation``)."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
+
+from django.utils.translation import gettext_lazy
 
 from pydantic import Field
 
@@ -12,6 +14,8 @@ from workflows.effects.base import Effect, RoleCode, register
 @register
 class RecordPhoneConfirmation(Effect):
     """Let the step's pelaksana record phone confirmations of the role's members on the case page."""
+
+    label: ClassVar[str] = gettext_lazy("Izinkan pencatatan konfirmasi telepon")
 
     type: Literal["record_phone_confirmation"] = Field(title="Jenis efek", description="`record_phone_confirmation`.")
     role: RoleCode = Field("pokja", title="Peran yang mengonfirmasi",

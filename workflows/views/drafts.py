@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role, UnitKind
 from workflows import authoring
 from workflows.definitions import DECISION, END, PROCESS
-from workflows.draft_editor import (GENERAL, apply_op, data_from_post, fields_text, pairs_text, problems_by_slot,
-                                    slot_id, slots)
+from workflows.draft_editor import (GENERAL, apply_op, data_from_post, effect_fields, fields_text, pairs_text,
+                                    problems_by_slot, slot_id, slots, step_effects)
 from workflows.models import DraftOrigin, DraftState, SopDraft, SopVersion
 from workflows.views.responses import refuse
 
@@ -116,8 +116,41 @@ def draft_new(request):
 
 # -- the editor -----------------------------------------------------------------------------
 
+def _effect_rows(step: dict, roles: list[tuple[str, str]]) -> list[dict]:
+    """Each effect of a step with its parameters as form fields (from the effect's own model)."""
+    from workflows.effects import EFFECTS
+
+    inputs = [i for i in step.get("inputs") or [] if isinstance(i, dict) and i.get("key")]
+    decision = step.get("kind") == DECISION
+    rows = []
+    for k, effect in enumerate(step_effects(step)):
+        cls = EFFECTS.get(effect.get("type"))
+        fields = []
+        for f in effect_fields(cls) if cls else []:
+            value = effect.get(f.name, cls.model_fields[f.name].default)
+            if f.kind == "input":
+                kind, choices = "select", [(i["key"], f"{i.get('label') or i['key']} ({i['key']})") for i in inputs
+                                           if i.get("type") in f.input_types]
+            elif f.kind == "role":
+                kind, choices = "select", roles
+            elif f.kind == "lines":
+                kind, choices, value = "textarea", (), "\n".join(str(v) for v in value or ())
+            elif f.kind == "number":
+                kind, choices = "text", ()
+            else:
+                kind, choices = f.kind, f.choices
+            fields.append({"name": f.name, "label": f.label, "help": f.help, "kind": kind, "choices": choices,
+                           "value": "" if value is None or str(value) == "PydanticUndefined" else str(value)})
+        rows.append({"index": k, "type": effect.get("type", ""), "label": cls.label if cls else effect.get("type"),
+                     "on": effect.get("on") or ("" if decision else "complete"), "fields": fields, "known": cls is not None,
+                     "on_choices": [("ya", _("jawaban YA")), ("tidak", _("jawaban TIDAK"))] if decision
+                     else [("complete", _("langkah selesai"))]})
+    return rows
+
+
 def _editor_context(request, draft: SopDraft, focus: str = "") -> dict:
     data = draft.data if isinstance(draft.data, dict) else {}
+    roles = [(r.code, f"{r.name} ({r.code})") for r in Role.objects.order_by("name")]
     spec, problems = authoring.draft_spec(draft)
     by_slot = problems_by_slot(problems, data)
     lanes = [lane for lane in data.get("lanes") or [] if isinstance(lane, dict)]
@@ -140,7 +173,7 @@ def _editor_context(request, draft: SopDraft, focus: str = "") -> dict:
                 [(key, label, no) for key, label, no in supplied if no != step.get("no")],
                 key=lambda c, order=list(step.get("requires") or []): order.index(c[0]) if c[0] in order else 999),
             "requires": set(step.get("requires") or []),
-            "effects": step.get("effects") or ([step["effect"]] if step.get("effect") else []),
+            "effects": _effect_rows(step, roles),
             "first": index == 0, "last": index == len(steps) - 1,
         })
     targets = [(str(s.get("no")), _("Langkah %(no)s: %(kegiatan)s") % {
@@ -156,13 +189,20 @@ def _editor_context(request, draft: SopDraft, focus: str = "") -> dict:
         "signer": authoring.signer_of(draft),
         "slot_ids": [(slot_id(s), by_slot.get(s, [])) for s in slots(data) if s != GENERAL],
         "unit_kind_choices": [(k.code, f"{k.name} ({k.code})") for k in UnitKind.objects.order_by("name")],
-        "role_choices": [(r.code, f"{r.name} ({r.code})") for r in Role.objects.order_by("name")],
+        "role_choices": roles,
+        "effect_choices": _effect_choices(),
         "lane_choices": [(lane.get("role", ""), lane.get("label") or lane.get("role", "")) for lane in lanes
                          if lane.get("role")],
         "kind_choices": [(PROCESS, _("Proses")), (DECISION, _("Keputusan (YA/TIDAK)"))],
         "target_choices": targets,
         "effective_on": draft.effective_on.isoformat() if draft.effective_on else "",
     }
+
+
+def _effect_choices() -> list[tuple[str, str]]:
+    from workflows.effects.base import effect_classes, effect_names
+
+    return [(effect_names(cls)[-1], cls.label) for cls in effect_classes()]
 
 
 INPUT_TYPE_LABELS = (
@@ -192,7 +232,9 @@ def draft_edit(request, pk: int):
         data = data_from_post(request.POST, draft.data)
         op = request.POST.get("op", "")
         if op:
-            edit = apply_op(data, op)
+            parts = op.split(":")
+            choice = request.POST.get(f"steps.{parts[1]}.new_effect", "") if len(parts) > 1 else ""
+            edit = apply_op(data, op, choice)
             data, focus = edit.data, edit.focus
         try:
             draft = authoring.draft_save(draft=draft, data=data, by=request.user,
