@@ -99,7 +99,7 @@ def effect_fields(cls) -> list[EffectField]:
             continue
         annotation = info.annotation
         args = typing.get_args(annotation)
-        label, help_text = info.title or name, info.description or ""
+        label, help_text = info.title or name, (info.description or "").replace("`", "")
         if name in cls.input_params:
             out.append(EffectField(name, label, help_text, "input", input_types=tuple(cls.input_params[name])))
         elif name == "role":
