@@ -174,3 +174,26 @@ def test_an_author_writes_the_kaltim_sop_from_an_empty_draft(seed_sops, browser_
     while case.current_step is not None:
         case = do_step(b, case, tmp_path)
     assert case.state == "done"
+
+
+def test_a_revision_with_effects_in_the_editor_on_a_phone(seed_sops, browser_for, page):
+    """KKP's announcement SOP opened as a revision: its effects shown as fields, a notice added
+    from the keyboard, all at 390 px without sideways scrolling and axe-clean."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    b = browser_for("revisi-efek")
+    b.login("admin")  # the application administrator may draft for any agency
+    b.go("/sop/draf/baru/", "draf baru dari versi")
+    b.page.select_option("[name=agency]", label="Kementerian Kelautan dan Perikanan")
+    b.page.check("input[name=origin][value=versi]")
+    version = seed_sops["KKP-PENGUMUMAN-PEMELIHARAAN"].latest_version
+    b.page.select_option("[name=agency_version]", str(version.pk))
+    b.page.click("main button[type=submit]")
+    b.page.wait_for_url(re.compile(r".*/sop/draf/\d+/$"))
+    assert b.page.input_value("[name='steps.1.effects.0.min_lead_days']") == "3"
+    b.page.select_option("[name='steps.3.new_effect']", "notify")
+    press(b.page, "Tambah perilaku langkah 4")
+    assert b.page.evaluate("document.activeElement.name") == "steps.3.effects.1.on"
+    b.page.wait_for_selector("#e-steps-3-effects-1-subject:has-text('wajib')")
+    b.shot("efek baru di ponsel")
+    b.axe("efek baru di ponsel")
+    assert b.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
