@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 from workflows.definitions import DECISION, END, PROCESS, SHEET_LIST_KEYS, SHEET_TEXT_KEYS, Problem
 
@@ -99,7 +100,8 @@ def effect_fields(cls) -> list[EffectField]:
             continue
         annotation = info.annotation
         args = typing.get_args(annotation)
-        label, help_text = info.title or name, (info.description or "").replace("`", "")
+        # The schema is written in Indonesian; its texts are marked for the catalog (gettext_noop).
+        label, help_text = _(info.title) if info.title else name, _(info.description or "").replace("`", "") if info.description else ""
         if name in cls.input_params:
             out.append(EffectField(name, label, help_text, "input", input_types=tuple(cls.input_params[name])))
         elif name == "role":

@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from pydantic import Field
 
 from workflows.effects.base import Effect, EffectContext, InputKey, register, step_effects
@@ -21,19 +21,19 @@ class PublishAnnouncement(Effect):
     label: ClassVar[str] = gettext_lazy("Terbitkan pengumuman pemeliharaan (halaman publik, Atom, JSON)")
 
     type: Literal["announce_maintenance", "publish_announcement"] = Field(
-        title="Jenis efek", description="`announce_maintenance` atau `publish_announcement` (nama yang sama).")
+        title=gettext_noop("Jenis efek"), description=gettext_noop("`announce_maintenance` atau `publish_announcement` (nama yang sama)."))
     min_lead_days: int = Field(
-        ge=0, title="Minimal hari sebelum mulai",
-        description="Pengumuman harus tayang sekurang-kurangnya sekian hari sebelum mulai. `0`: boleh untuk "
-                    "gangguan yang sudah berlangsung (mulai di masa lalu, selesai di masa depan).")
-    start: InputKey = Field(title="Input mulai", description="Key input `datetime` langkah ini: mulai pemeliharaan.")
-    end: InputKey = Field(title="Input selesai",
-                          description="Key input `datetime` langkah ini: selesai pemeliharaan (sesudah mulai, "
-                                      "di masa depan).")
-    text: InputKey = Field(title="Input teks", description="Key input `text` langkah ini: teks pengumuman.")
-    template: str = Field("", title="Templat teks",
-                          description="Opsional: teks yang diterbitkan, dengan isian seperti {judul}, {instansi} "
-                                      "atau {<key input>}. Kosong: teks input `text` apa adanya.")
+        ge=0, title=gettext_noop("Minimal hari sebelum mulai"),
+        description=gettext_noop("Pengumuman harus tayang sekurang-kurangnya sekian hari sebelum mulai. `0`: boleh untuk "
+                    "gangguan yang sudah berlangsung (mulai di masa lalu, selesai di masa depan)."))
+    start: InputKey = Field(title=gettext_noop("Input mulai"), description=gettext_noop("Key input `datetime` langkah ini: mulai pemeliharaan."))
+    end: InputKey = Field(title=gettext_noop("Input selesai"),
+                          description=gettext_noop("Key input `datetime` langkah ini: selesai pemeliharaan (sesudah mulai, "
+                                      "di masa depan)."))
+    text: InputKey = Field(title=gettext_noop("Input teks"), description=gettext_noop("Key input `text` langkah ini: teks pengumuman."))
+    template: str = Field("", title=gettext_noop("Templat teks"),
+                          description=gettext_noop("Opsional: teks yang diterbitkan, dengan isian seperti {judul}, {instansi} "
+                                      "atau {<key input>}. Kosong: teks input `text` apa adanya."))
 
     input_params: ClassVar = {"start": ("datetime",), "end": ("datetime",), "text": ("text",)}
 

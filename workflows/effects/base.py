@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, get_args
 
+from django.utils.translation import gettext_noop
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from typing import Annotated
 
@@ -48,11 +49,11 @@ class Effect(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    type: str = Field(title="Jenis efek", description="Nama efek yang dijalankan.")
+    type: str = Field(title=gettext_noop("Jenis efek"), description=gettext_noop("Nama efek yang dijalankan."))
     on: On | None = Field(
-        None, title="Saat",
-        description="Kapan efek berjalan: `complete` (langkah proses selesai; bawaan di langkah proses), "
-                    "`ya` atau `tidak` (jawaban langkah keputusan; wajib di langkah keputusan).")
+        None, title=gettext_noop("Saat"),
+        description=gettext_noop("Kapan efek berjalan: `complete` (langkah proses selesai; bawaan di langkah proses), "
+                    "`ya` atau `tidak` (jawaban langkah keputusan; wajib di langkah keputusan)."))
 
     # Parameters that name an input of the step, and the input types each accepts.
     # What the SOP editor calls it, in the user's language.

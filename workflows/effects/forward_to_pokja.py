@@ -10,7 +10,7 @@ from typing import ClassVar, Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from pydantic import Field
 
 from workflows.effects.announce import PublishAnnouncement, publishes_announcement
@@ -26,14 +26,14 @@ class ForwardToPokja(Notify):
 
     label: ClassVar[str] = gettext_lazy("Teruskan pengumuman ke Pokja Pemilihan")
 
-    type: Literal["forward_to_pokja"] = Field(title="Jenis efek", description="`forward_to_pokja`.")
-    role: RoleCode | None = Field("pokja", title="Peran penerima",
-                                  description="Bawaan `pokja` (Pokja Pemilihan instansi kasus).")
-    channel: str = Field("email", title="Saluran",
-                         description="Key input `choice` langkah ini (nilai `email` mengirim email; `surat`, "
-                                     "`telepon` hanya dicatat), atau `email` / `in_app` / `both`.")
-    subject: str = Field("", title="Judul pesan", description="Kosong: judul baku pengumuman pemeliharaan.")
-    body: str = Field("", title="Isi pesan", description="Kosong: isi baku pengumuman pemeliharaan.")
+    type: Literal["forward_to_pokja"] = Field(title=gettext_noop("Jenis efek"), description=gettext_noop("`forward_to_pokja`."))
+    role: RoleCode | None = Field("pokja", title=gettext_noop("Peran penerima"),
+                                  description=gettext_noop("Bawaan `pokja` (Pokja Pemilihan instansi kasus)."))
+    channel: str = Field("email", title=gettext_noop("Saluran"),
+                         description=gettext_noop("Key input `choice` langkah ini (nilai `email` mengirim email; `surat`, "
+                                     "`telepon` hanya dicatat), atau `email` / `in_app` / `both`."))
+    subject: str = Field("", title=gettext_noop("Judul pesan"), description=gettext_noop("Kosong: judul baku pengumuman pemeliharaan."))
+    body: str = Field("", title=gettext_noop("Isi pesan"), description=gettext_noop("Kosong: isi baku pengumuman pemeliharaan."))
 
     allows_confirmations = True
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import ClassVar, Any, Literal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -20,21 +20,21 @@ class Notify(Effect):
 
     label: ClassVar[str] = gettext_lazy("Beri tahu peran atau orang (email / notifikasi aplikasi)")
 
-    type: Literal["notify"] = Field(title="Jenis efek", description="`notify`.")
-    role: RoleCode | None = Field(None, title="Peran penerima",
-                                  description="Kode peran; semua pemegangnya di instansi kasus diberi tahu. "
-                                              "Isi `role` atau `people`, tidak keduanya.")
-    people: tuple[str, ...] = Field((), title="Penerima bernama",
-                                    description="Daftar nama pengguna (username) orang instansi kasus yang diberi "
-                                                "tahu.")
-    channel: str = Field("both", title="Saluran",
-                         description="`email`, `in_app` (notifikasi di aplikasi) atau `both`; atau key input "
+    type: Literal["notify"] = Field(title=gettext_noop("Jenis efek"), description=gettext_noop("`notify`."))
+    role: RoleCode | None = Field(None, title=gettext_noop("Peran penerima"),
+                                  description=gettext_noop("Kode peran; semua pemegangnya di instansi kasus diberi tahu. "
+                                              "Isi `role` atau `people`, tidak keduanya."))
+    people: tuple[str, ...] = Field((), title=gettext_noop("Penerima bernama"),
+                                    description=gettext_noop("Daftar nama pengguna (username) orang instansi kasus yang diberi "
+                                                "tahu."))
+    channel: str = Field("both", title=gettext_noop("Saluran"),
+                         description=gettext_noop("`email`, `in_app` (notifikasi di aplikasi) atau `both`; atau key input "
                                      "`choice` langkah ini yang nilainya memilih saluran (nilai lain, mis. "
-                                     "`surat`, hanya dicatat).")
-    subject: str = Field(min_length=1, title="Judul pesan",
-                         description="Judul email/notifikasi; boleh memuat isian {judul}, {sop}, {instansi}, "
-                                     "{langkah}, {pelaksana} dan {<key input>}.")
-    body: str = Field(min_length=1, title="Isi pesan", description="Isi pesan, dengan isian yang sama.")
+                                     "`surat`, hanya dicatat)."))
+    subject: str = Field(min_length=1, title=gettext_noop("Judul pesan"),
+                         description=gettext_noop("Judul email/notifikasi; boleh memuat isian {judul}, {sop}, {instansi}, "
+                                     "{langkah}, {pelaksana} dan {<key input>}."))
+    body: str = Field(min_length=1, title=gettext_noop("Isi pesan"), description=gettext_noop("Isi pesan, dengan isian yang sama."))
 
     @model_validator(mode="after")
     def _one_audience(self) -> Notify:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from pydantic import Field
 
@@ -17,8 +17,8 @@ class RecordPhoneConfirmation(Effect):
 
     label: ClassVar[str] = gettext_lazy("Izinkan pencatatan konfirmasi telepon")
 
-    type: Literal["record_phone_confirmation"] = Field(title="Jenis efek", description="`record_phone_confirmation`.")
-    role: RoleCode = Field("pokja", title="Peran yang mengonfirmasi",
-                           description="Kode peran yang anggotanya (di instansi kasus) dapat dicatat konfirmasinya.")
+    type: Literal["record_phone_confirmation"] = Field(title=gettext_noop("Jenis efek"), description=gettext_noop("`record_phone_confirmation`."))
+    role: RoleCode = Field("pokja", title=gettext_noop("Peran yang mengonfirmasi"),
+                           description=gettext_noop("Kode peran yang anggotanya (di instansi kasus) dapat dicatat konfirmasinya."))
 
     allows_confirmations = True
