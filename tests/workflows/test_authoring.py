@@ -316,3 +316,21 @@ def test_an_effect_is_added_and_configured_in_the_editor(people, kaltim, client)
     answer = client.post(reverse("draft_autosave", args=[draft.pk]), form, HTTP_HX_REQUEST="true").content.decode()
     slot = answer[answer.index('id="e-steps-7-effects-0-body"'):][:300]
     assert "tidak_ada" in slot
+
+
+def test_a_draft_from_a_national_template_becomes_an_adoption(people, seed_sops):
+    call_command("import_sop", str(SOP_DIR.parent / "templates" / "lkpp-registrasi-admin-ppe.yaml"),
+                 stdout=open("/dev/null", "w"))
+    template = SopVersion.objects.get(sop__agency__isnull=True)
+    ponorogo = Agency.objects.get(code="ponorogo")
+    author = people["penyusun.sop.ponorogo"]
+    draft = authoring.draft_create(agency=ponorogo, by=author, origin=DraftOrigin.TEMPLATE, base_version=template)
+    assert draft.data["agency"] == "ponorogo" and "template" not in draft.data
+    data = {**draft.data, "sheet": {**draft.data["sheet"], "nomor": "027/01/405.29/2026", "disahkan_oleh": {
+        "jabatan": "Kepala Bagian Pengadaan Barang dan Jasa", "nama": "Drs. Agus Pramono, M.Si.",
+        "nip": "19700312 199503 1 004"}}}
+    draft = authoring.draft_submit(draft=authoring.draft_save(draft=draft, data=data, by=author), by=author)
+    assert draft.signer == people["kepala.ukpbj.ponorogo"]
+    version = authoring.draft_ratify(draft=draft, by=people["kepala.ukpbj.ponorogo"])
+    assert version.sop.agency == ponorogo and version.sop.template == template.sop
+    assert version.template_version == template
