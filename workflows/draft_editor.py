@@ -101,7 +101,8 @@ def effect_fields(cls) -> list[EffectField]:
         annotation = info.annotation
         args = typing.get_args(annotation)
         # The schema is written in Indonesian; its texts are marked for the catalog (gettext_noop).
-        label, help_text = _(info.title) if info.title else name, _(info.description or "").replace("`", "") if info.description else ""
+        label = _(info.title) if info.title else name
+        help_text = _(info.description).replace("`", "") if info.description else ""
         if name in cls.input_params:
             out.append(EffectField(name, label, help_text, "input", input_types=tuple(cls.input_params[name])))
         elif name == "role":

@@ -308,55 +308,47 @@ def draft_yaml(request, pk: int):
 
 # -- pengesahan -----------------------------------------------------------------------------
 
-def _service(request, draft: SopDraft, call, success: str):
+def _draft_action(request, pk: int, act, success, then):
+    """Run one pengesahan service on the draft: a refusal is a 403 page with its reason, a
+    problem is a message back on the draft, success a message and ``then(draft, result)``."""
+    draft = _draft(request, pk)
     try:
-        result = call()
+        result = act(draft)
     except PermissionDenied as exc:
         return refuse(request, str(exc))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
         return redirect(draft)
-    messages.success(request, success)
-    return result
+    messages.success(request, success(result) if callable(success) else success)
+    return redirect(then(draft, result))
 
 
 @login_required
 @require_POST
 def draft_submit(request, pk: int):
-    draft = _draft(request, pk)
-    signer = authoring.signer_of(draft)
-    result = _service(request, draft, lambda: authoring.draft_submit(draft=draft, by=request.user),
-                      _("Draf diajukan kepada %(name)s untuk disahkan.") % {
-                          "name": signer.full_name if signer else ""})
-    return result if isinstance(result, HttpResponse) else redirect(draft)
+    return _draft_action(request, pk, lambda d: authoring.draft_submit(draft=d, by=request.user),
+                         lambda d: _("Draf diajukan kepada %(name)s untuk disahkan.") % {"name": d.signer.full_name},
+                         lambda d, result: result)
 
 
 @login_required
 @require_POST
 def draft_ratify(request, pk: int):
-    draft = _draft(request, pk)
-    result = _service(request, draft, lambda: authoring.draft_ratify(draft=draft, by=request.user),
-                      _("SOP disahkan dan disimpan sebagai versi baru."))
-    if isinstance(result, HttpResponse):
-        return result
-    return redirect(result.sop)
+    return _draft_action(request, pk, lambda d: authoring.draft_ratify(draft=d, by=request.user),
+                         _("SOP disahkan dan disimpan sebagai versi baru."), lambda d, version: version.sop)
 
 
 @login_required
 @require_POST
 def draft_send_back(request, pk: int):
-    draft = _draft(request, pk)
-    result = _service(request, draft, lambda: authoring.draft_send_back(draft=draft, by=request.user,
-                                                                      note=request.POST.get("note", "")[:4000]),
-                      _("Draf dikembalikan kepada penyusunnya dengan catatan Anda."))
-    return result if isinstance(result, HttpResponse) else redirect("draft_list")
+    note = request.POST.get("note", "")[:4000]
+    return _draft_action(request, pk, lambda d: authoring.draft_send_back(draft=d, by=request.user, note=note),
+                         _("Draf dikembalikan kepada penyusunnya dengan catatan Anda."), lambda d, r: "draft_list")
 
 
 @login_required
 @require_POST
 def draft_discard(request, pk: int):
-    draft = _draft(request, pk)
-    result = _service(request, draft, lambda: authoring.draft_discard(draft=draft, by=request.user),
-                      _("Draf dibuang."))
-    return result if isinstance(result, HttpResponse) else redirect("draft_list")
+    return _draft_action(request, pk, lambda d: authoring.draft_discard(draft=d, by=request.user),
+                         _("Draf dibuang."), lambda d, r: "draft_list")
