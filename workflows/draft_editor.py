@@ -403,6 +403,34 @@ def problems_by_slot(problems: list[Problem], data: dict) -> dict[str, list[str]
     return out
 
 
+def _model_in(annotation):
+    """The pydantic model an annotation holds (directly, or inside a list/tuple/Optional)."""
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        if (found := _model_in(arg)) is not None:
+            return found
+    return None
+
+
+def schema_title(path: str) -> str:
+    """The schema's own title of a form field (``steps.2.inputs.0.key`` -> InputModel.key),
+    in the user's language: the definition schema names the editor's fields."""
+    from workflows.schema import Definition
+
+    model, title = Definition, ""
+    for part in path.split("."):
+        if part.isdigit():
+            continue
+        info = model.model_fields.get(part) if model is not None else None
+        if info is None:
+            return ""
+        title, model = info.title or part, _model_in(info.annotation)
+    return _(title) if title else ""
+
+
 def slot_id(path: str) -> str:
     return "e-" + path.replace(".", "-")
 

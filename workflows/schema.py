@@ -16,6 +16,7 @@ from typing import Annotated, Any, ClassVar, Literal, Union, get_args
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_noop
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo,
                       WithJsonSchema, field_validator, model_validator)
 from pydantic_core import PydanticCustomError
@@ -192,19 +193,19 @@ ADOPTED = {"adoption": True}  # json_schema_extra: what an agency fills in when 
 class Signer(Schema):
     shape_message = _lazy("harus berisi jabatan, nama dan nip.")
 
-    jabatan: Text = Field("", title="Jabatan", description="Jabatan penanda tangan, apa adanya.")
-    nama: Text = Field("", title="Nama", description="Nama penanda tangan.")
-    nip: Text = Field("", title="NIP", description="NIP penanda tangan, apa adanya (boleh dengan spasi).")
+    jabatan: Text = Field("", title=gettext_noop("Jabatan"), description="Jabatan penanda tangan, apa adanya.")
+    nama: Text = Field("", title=gettext_noop("Nama"), description="Nama penanda tangan.")
+    nip: Text = Field("", title=gettext_noop("NIP"), description="NIP penanda tangan, apa adanya (boleh dengan spasi).")
 
 
 class Lampiran(Schema):
     shape_message = _lazy("harus berupa daftar {judul, butir, catatan}.")
 
-    judul: Text = Field("", title="Judul lampiran", description="Judul lampiran.")
+    judul: Text = Field("", title=gettext_noop("Judul lampiran"), description="Judul lampiran.")
     butir: Annotated[list[str], BeforeValidator(_loose_text_list)] = Field(
-        default_factory=list, title="Butir", description="Butir-butir lampiran.")
+        default_factory=list, title=gettext_noop("Butir"), description="Butir-butir lampiran.")
     catatan: Annotated[list[str], BeforeValidator(_loose_text_list)] = Field(
-        default_factory=list, title="Catatan", description="Catatan di bawah lampiran.")
+        default_factory=list, title=gettext_noop("Catatan"), description="Catatan di bawah lampiran.")
 
 
 class Sheet(Schema):
@@ -212,43 +213,43 @@ class Sheet(Schema):
 
     shape_message = _lazy("wajib diisi dengan kepala SOP (nomor, nama, tanggal, disahkan oleh, ...).")
 
-    kop: TextList = Field(default_factory=list, title="Kop", json_schema_extra=ADOPTED,
+    kop: TextList = Field(default_factory=list, title=gettext_noop("Kop"), json_schema_extra=ADOPTED,
                           description="Daftar baris kop surat (instansi, unit, alamat).")
-    judul: Text = Field("", title="Judul dokumen",
+    judul: Text = Field("", title=gettext_noop("Judul dokumen"),
                         description="Judul dokumen apa adanya, mis. `STANDAR OPERATING PROCEDURES (SOP)`.")
-    nomor: Text = Field("", title="Nomor SOP", description="Nomor SOP (boleh kosong).", json_schema_extra=ADOPTED)
-    nama: RequiredText = Field(title="Nama SOP", description="Nama SOP.")
-    tanggal_pembuatan: Text = Field("", title="Tanggal pembuatan", json_schema_extra=ADOPTED,
+    nomor: Text = Field("", title=gettext_noop("Nomor SOP"), description="Nomor SOP (boleh kosong).", json_schema_extra=ADOPTED)
+    nama: RequiredText = Field(title=gettext_noop("Nama SOP"), description="Nama SOP.")
+    tanggal_pembuatan: Text = Field("", title=gettext_noop("Tanggal pembuatan"), json_schema_extra=ADOPTED,
                                     description="Tanggal seperti tertulis di lembar (boleh kosong).")
-    tanggal_revisi: Text = Field("", title="Tanggal revisi", json_schema_extra=ADOPTED,
+    tanggal_revisi: Text = Field("", title=gettext_noop("Tanggal revisi"), json_schema_extra=ADOPTED,
                                  description="Tanggal seperti tertulis di lembar (boleh kosong).")
-    tanggal_efektif: Text = Field("", title="Tanggal efektif", json_schema_extra=ADOPTED,
+    tanggal_efektif: Text = Field("", title=gettext_noop("Tanggal efektif"), json_schema_extra=ADOPTED,
                                   description="Tanggal seperti tertulis di lembar (boleh kosong).")
-    tanggal_pengesahan: Text = Field("", title="Tanggal pengesahan", json_schema_extra=ADOPTED,
+    tanggal_pengesahan: Text = Field("", title=gettext_noop("Tanggal pengesahan"), json_schema_extra=ADOPTED,
                                      description="Tanggal seperti tertulis di lembar (boleh kosong).")
-    penjelasan_singkat: Text = Field("", title="Penjelasan singkat", description="Opsional.")
-    tujuan: Text = Field("", title="Tujuan", description="Opsional.")
-    judul_tabel: Text = Field("", title="Judul tabel", description="Judul di atas tabel prosedur.")
-    dasar_hukum: TextList = Field(default_factory=list, title="Dasar hukum", description="Daftar teks (boleh kosong).")
-    kualifikasi_pelaksana: TextList = Field(default_factory=list, title="Kualifikasi pelaksana",
+    penjelasan_singkat: Text = Field("", title=gettext_noop("Penjelasan singkat"), description="Opsional.")
+    tujuan: Text = Field("", title=gettext_noop("Tujuan"), description="Opsional.")
+    judul_tabel: Text = Field("", title=gettext_noop("Judul tabel"), description="Judul di atas tabel prosedur.")
+    dasar_hukum: TextList = Field(default_factory=list, title=gettext_noop("Dasar hukum"), description="Daftar teks (boleh kosong).")
+    kualifikasi_pelaksana: TextList = Field(default_factory=list, title=gettext_noop("Kualifikasi pelaksana"),
                                             description="Daftar teks (boleh kosong).")
-    keterkaitan: TextList = Field(default_factory=list, title="Keterkaitan", description="Daftar teks (boleh kosong).")
-    peralatan_perlengkapan: TextList = Field(default_factory=list, title="Peralatan/perlengkapan",
+    keterkaitan: TextList = Field(default_factory=list, title=gettext_noop("Keterkaitan"), description="Daftar teks (boleh kosong).")
+    peralatan_perlengkapan: TextList = Field(default_factory=list, title=gettext_noop("Peralatan/perlengkapan"),
                                              description="Daftar teks (boleh kosong).")
-    peringatan: TextList = Field(default_factory=list, title="Peringatan", description="Daftar teks (boleh kosong).")
-    pencatatan_pendataan: TextList = Field(default_factory=list, title="Pencatatan dan pendataan",
+    peringatan: TextList = Field(default_factory=list, title=gettext_noop("Peringatan"), description="Daftar teks (boleh kosong).")
+    pencatatan_pendataan: TextList = Field(default_factory=list, title=gettext_noop("Pencatatan dan pendataan"),
                                            description="Daftar teks (boleh kosong).")
-    definisi: TextList = Field(default_factory=list, title="Definisi", description="Opsional: daftar teks.")
+    definisi: TextList = Field(default_factory=list, title=gettext_noop("Definisi"), description="Opsional: daftar teks.")
     unit: Annotated[str, BeforeValidator(_optional_unit)] = Field(
-        "", title="Unit penerbit lembar",
+        "", title=gettext_noop("Unit penerbit lembar"),
         description="Opsional: jenis unit instansi yang menerbitkan lembar (yang disebut kopnya: `ukpbj`, "
                     "`biro_pbj`, `lpse`, ...). Bawaan: `unit` di tingkat atas. Perlu bila lembar diterbitkan, "
                     "mis., Bagian/Biro PBJ sedangkan kasusnya dijalankan LPSE.")
     disahkan_oleh: Annotated[Signer, BeforeValidator(lambda v: {} if v is None else v)] = Field(
-        default_factory=Signer, title="Disahkan oleh", json_schema_extra=ADOPTED,
+        default_factory=Signer, title=gettext_noop("Disahkan oleh"), json_schema_extra=ADOPTED,
         description="Pemetaan `jabatan`, `nama`, `nip` (masing-masing boleh kosong).")
     lampiran: Annotated[list[Lampiran], BeforeValidator(lambda v: [] if v is None else v)] = Field(
-        default_factory=list, title="Lampiran",
+        default_factory=list, title=gettext_noop("Lampiran"),
         description="Opsional: daftar `{judul, butir: [..], catatan: [..]}` yang dicetak sesudah tabel.")
 
 
@@ -257,14 +258,14 @@ class Sheet(Schema):
 class LaneModel(Schema):
     shape_message = _lazy("harus berisi role dan label.")
 
-    role: RoleCode = Field(title="Peran", description="Kode peran aplikasi ini (huruf kecil, angka dan `_`), "
+    role: RoleCode = Field(title=gettext_noop("Peran"), description="Kode peran aplikasi ini (huruf kecil, angka dan `_`), "
                                                       "mis. `kepala_lpse`.")
-    label: RequiredText = Field(title="Label kolom", description="Judul kolom pelaksana seperti tertulis di lembar.")
+    label: RequiredText = Field(title=gettext_noop("Label kolom"), description="Judul kolom pelaksana seperti tertulis di lembar.")
 
 
 class OptionModel(Schema):
-    value: RequiredText = Field(title="Nilai", description="Nilai yang disimpan.")
-    label: RequiredText = Field(title="Label", description="Teks yang ditampilkan.")
+    value: RequiredText = Field(title=gettext_noop("Nilai"), description="Nilai yang disimpan.")
+    label: RequiredText = Field(title=gettext_noop("Label"), description="Teks yang ditampilkan.")
 
 
 class InputModel(Schema):
@@ -275,23 +276,23 @@ class InputModel(Schema):
 
     key: Annotated[str, BeforeValidator(_pattern(_KEY, _lazy(
         "key hanya boleh huruf kecil, angka dan '_', diawali huruf.")))] = Field(
-        title="Key", description="Nama isian (huruf kecil, angka dan `_`, diawali huruf); unik di langkahnya.")
-    label: RequiredText = Field(title="Label", description="Label isian di formulir.")
+        title=gettext_noop("Key"), description="Nama isian (huruf kecil, angka dan `_`, diawali huruf); unik di langkahnya.")
+    label: RequiredText = Field(title=gettext_noop("Label"), description="Label isian di formulir.")
     type: Annotated[str, BeforeValidator(_one_of(get_args(InputType), _lazy(
         "type '%(type)s' tidak dikenal; pilih salah satu: %(choices)s.")))] = Field(
-        title="Jenis", json_schema_extra={"enum": list(get_args(InputType))},
+        title=gettext_noop("Jenis"), json_schema_extra={"enum": list(get_args(InputType))},
         description="`document` (unggahan PDF/JPEG/PNG), `text`, `datetime` (diketik di zona instansi), `choice` "
                     "(dengan `options`), `checklist` (kotak centang dengan `options`; di langkah keputusan YA butuh "
                     "semua dicentang, TIDAK butuh paling sedikit satu tidak dicentang plus catatan) atau `records` "
                     "(satu baris atau lebih, dengan `fields`). Sengaja tidak ada jenis kata sandi.")
-    required: Flag = Field(True, title="Wajib", description="Bawaan `true`.")
-    help: Text = Field("", title="Petunjuk isian", description="Opsional: petunjuk yang ditampilkan bersama isian.")
-    options: list[OptionModel] | None = Field(None, title="Pilihan",
+    required: Flag = Field(True, title=gettext_noop("Wajib"), description="Bawaan `true`.")
+    help: Text = Field("", title=gettext_noop("Petunjuk isian"), description="Opsional: petunjuk yang ditampilkan bersama isian.")
+    options: list[OptionModel] | None = Field(None, title=gettext_noop("Pilihan"),
                                               description="Untuk `choice` dan `checklist`: daftar `{value, label}`.")
     fields: list[RecordFieldModel] | None = Field(
-        None, title="Kolom baris",
+        None, title=gettext_noop("Kolom baris"),
         description="Untuk `records`: daftar isian jenis skalar plus `nip`, `email`, `phone`, `pangkat`.")
-    personal: Flag = Field(False, title="Data pribadi",
+    personal: Flag = Field(False, title=gettext_noop("Data pribadi"),
                            description="`true` menandai data pribadi (mis. pindaian KTP): hanya ditampilkan kepada "
                                        "kepala unit kasus, pelaksana langkah yang mencantumkannya di `requires`, "
                                        "penyerahnya dan auditor; setiap pembukaan dicatat. `records` dengan kolom "
@@ -305,7 +306,7 @@ class RecordFieldModel(InputModel):
 
     type: Annotated[str, BeforeValidator(_one_of(get_args(RecordFieldType), _lazy(
         "type '%(type)s' tidak dikenal; pilih salah satu: %(choices)s.")))] = Field(
-        title="Jenis", json_schema_extra={"enum": list(get_args(RecordFieldType))},
+        title=gettext_noop("Jenis"), json_schema_extra={"enum": list(get_args(RecordFieldType))},
         description="`document`, `text`, `datetime`, `choice`, `nip`, `email`, `phone` atau `pangkat`.")
 
 
@@ -331,38 +332,38 @@ class StepModel(Schema):
     shape_message = _lazy("langkah harus berupa pemetaan.")
 
     no: Annotated[int, BeforeValidator(_step_no)] = Field(
-        title="Nomor", description="Nomor langkah (bilangan bulat positif), unik dalam SOP. Langkah pertama tabel "
+        title=gettext_noop("Nomor"), description="Nomor langkah (bilangan bulat positif), unik dalam SOP. Langkah pertama tabel "
                                    "adalah awal setiap kasus.")
-    kegiatan: RequiredText = Field(title="Kegiatan", description="Uraian kegiatan, apa adanya.")
-    lane: RoleCode = Field(title="Pelaksana", description="Peran pelaksana langkah; salah satu `role` di `lanes`.")
+    kegiatan: RequiredText = Field(title=gettext_noop("Kegiatan"), description="Uraian kegiatan, apa adanya.")
+    lane: RoleCode = Field(title=gettext_noop("Pelaksana"), description="Peran pelaksana langkah; salah satu `role` di `lanes`.")
     kind: Annotated[str, BeforeValidator(_one_of((PROCESS, DECISION), _lazy(
         "jenis harus 'process' atau 'decision'.")))] = Field(
-        PROCESS, title="Jenis langkah", json_schema_extra={"enum": [PROCESS, DECISION]},
+        PROCESS, title=gettext_noop("Jenis langkah"), json_schema_extra={"enum": [PROCESS, DECISION]},
         description="`process` (bawaan) atau `decision`.")
-    kelengkapan: Text = Field("", title="Kelengkapan", description="Mutu baku kelengkapan, apa adanya.")
-    waktu: WaktuField = Field(default_factory=lambda: Waktu(text=""), title="Waktu",
+    kelengkapan: Text = Field("", title=gettext_noop("Kelengkapan"), description="Mutu baku kelengkapan, apa adanya.")
+    waktu: WaktuField = Field(default_factory=lambda: Waktu(text=""), title=gettext_noop("Waktu"),
                               description="Mutu baku waktu, apa adanya; lihat di bawah.")
-    output: Text = Field("", title="Output", description="Mutu baku output, apa adanya.")
-    keterangan: Text = Field("", title="Keterangan", description="Kolom keterangan, apa adanya.")
-    next: Target = Field(None, title="Langkah berikutnya",
+    output: Text = Field("", title=gettext_noop("Output"), description="Mutu baku output, apa adanya.")
+    keterangan: Text = Field("", title=gettext_noop("Keterangan"), description="Kolom keterangan, apa adanya.")
+    next: Target = Field(None, title=gettext_noop("Langkah berikutnya"),
                          description="Langkah proses: nomor langkah berikutnya atau `end`.")
-    question: Text = Field("", title="Pertanyaan", description="Langkah keputusan: pertanyaannya.")
-    ya: Target = Field(None, title="Jika YA", description="Langkah keputusan: tujuan bila jawabannya YA.")
-    tidak: Target = Field(None, title="Jika TIDAK", description="Langkah keputusan: tujuan bila jawabannya TIDAK.")
+    question: Text = Field("", title=gettext_noop("Pertanyaan"), description="Langkah keputusan: pertanyaannya.")
+    ya: Target = Field(None, title=gettext_noop("Jika YA"), description="Langkah keputusan: tujuan bila jawabannya YA.")
+    tidak: Target = Field(None, title=gettext_noop("Jika TIDAK"), description="Langkah keputusan: tujuan bila jawabannya TIDAK.")
     inputs: Annotated[list[InputModel], BeforeValidator(lambda v: [] if v is None else v)] = Field(
-        default_factory=list, title="Isian", description="Yang diserahkan pelaksana saat mengerjakan langkah.")
+        default_factory=list, title=gettext_noop("Isian"), description="Yang diserahkan pelaksana saat mengerjakan langkah.")
     requires: Annotated[list[str], BeforeValidator(lambda v: [] if v is None else v)] = Field(
-        default_factory=list, title="Membutuhkan",
+        default_factory=list, title=gettext_noop("Membutuhkan"),
         description="Key isian yang harus sudah diserahkan langkah sebelumnya sebelum langkah ini dapat dikerjakan.")
-    tafsiran: Text = Field("", title="Tafsiran", description="Opsional: bacaan yang dipilih atas baris yang ambigu.")
-    disposisi: Flag = Field(False, title="Disposisi",
+    tafsiran: Text = Field("", title=gettext_noop("Tafsiran"), description="Opsional: bacaan yang dipilih atas baris yang ambigu.")
+    disposisi: Flag = Field(False, title=gettext_noop("Disposisi"),
                             description="`true`: langkah kepala yang dapat dikembalikan ke langkah sebelumnya "
                                         "dengan alasan.")
-    petunjuk: Text = Field("", title="Petunjuk", description="Instruksi yang ditampilkan di formulir langkah.")
+    petunjuk: Text = Field("", title=gettext_noop("Petunjuk"), description="Instruksi yang ditampilkan di formulir langkah.")
     effect: Annotated[EffectUnion | None, BeforeValidator(_no_effect)] = Field(
-        None, title="Efek", description="Satu efek langkah `{type: ..., ...}`; lihat Efek.")
+        None, title=gettext_noop("Efek"), description="Satu efek langkah `{type: ..., ...}`; lihat Efek.")
     effects: Annotated[list[EffectUnion], BeforeValidator(lambda v: [] if v is None else v)] = Field(
-        default_factory=list, title="Efek (daftar)",
+        default_factory=list, title=gettext_noop("Efek (daftar)"),
         description="Beberapa efek `[{type: ..., on: ..., ...}]`; lihat Efek.")
 
     @field_validator("requires", mode="before")
@@ -388,26 +389,26 @@ class Definition(Schema):
     model_config = ConfigDict(extra="forbid", frozen=True, title="Definisi SOP (lpse-sop, format 1)")
 
     format: Annotated[int, BeforeValidator(lambda v: _format(v))] = Field(
-        title="Format", description="Selalu `1`.", json_schema_extra={"const": FORMAT})
+        title=gettext_noop("Format"), description="Selalu `1`.", json_schema_extra={"const": FORMAT})
     code: Annotated[str, BeforeValidator(_pattern(_CODE, _lazy(
         "kode hanya boleh huruf kapital, angka dan tanda '-' (mis. PNG-UPDATE-SPSE).")))] = Field(
-        title="Kode SOP", description="Pengenal tetap SOP lintas revisi: huruf kapital, angka dan `-` "
+        title=gettext_noop("Kode SOP"), description="Pengenal tetap SOP lintas revisi: huruf kapital, angka dan `-` "
                                       "(mis. `PNG-UPDATE-SPSE`).")
-    agency: Text = Field("", title="Instansi",
+    agency: Text = Field("", title=gettext_noop("Instansi"),
                          description="Wajib, kecuali `template`: kode instansi pemilik SOP, mis. `ponorogo`, `kaltim`, "
                                      "`kkp`. Kode SOP unik per instansi.")
-    template: Flag = Field(False, title="Templat nasional",
+    template: Flag = Field(False, title=gettext_noop("Templat nasional"),
                            description="`true` untuk templat nasional (SOP standar LKPP): tanpa `agency`, tidak "
                                        "pernah dijalankan, diadopsi tiap instansi di peramban (SOP → templat → "
                                        "*Adopsi*), yang mengisi kepala lembarnya sendiri.")
-    unit: UnitKindCode = Field(title="Unit pelaksana",
+    unit: UnitKindCode = Field(title=gettext_noop("Unit pelaksana"),
                                description="Kode jenis unit instansi yang menjalankan kasusnya (`lpse`, `ukpbj`, "
                                            "`biro_pbj`, atau jenis unit lain yang ditambahkan administrator); peran "
                                            "kepalanya dapat membatalkan kasus.")
-    sheet: Sheet = Field(title="Kepala lembar", description="Blok kepala lembar kertas; lihat `sheet`.")
-    lanes: list[LaneModel] = Field(title="Pelaksana", description="Kolom pelaksana, dari kiri ke kanan.")
-    steps: list[StepModel] = Field(title="Langkah", description="Baris tabel prosedur, berurutan.")
-    tafsiran: Text = Field("", title="Tafsiran", description="Bacaan alur kerja yang dipilih bila lembar ambigu.")
+    sheet: Sheet = Field(title=gettext_noop("Kepala lembar"), description="Blok kepala lembar kertas; lihat `sheet`.")
+    lanes: list[LaneModel] = Field(title=gettext_noop("Pelaksana"), description="Kolom pelaksana, dari kiri ke kanan.")
+    steps: list[StepModel] = Field(title=gettext_noop("Langkah"), description="Baris tabel prosedur, berurutan.")
+    tafsiran: Text = Field("", title=gettext_noop("Tafsiran"), description="Bacaan alur kerja yang dipilih bila lembar ambigu.")
 
     @field_validator("lanes", mode="before")
     @classmethod

@@ -2,17 +2,19 @@
 wired for the live checks (htmx) and for screen readers (aria-describedby, aria-invalid)."""
 from django import template
 
-from workflows.draft_editor import field_id, slot_id
+from workflows.draft_editor import field_id, schema_title, slot_id
 
 register = template.Library()
 
 
 @register.inclusion_tag("workflows/drafts/_field.html", takes_context=True)
-def field(context, path: str, label, value="", kind: str = "text", choices=(), help_text="", reshapes=False,
+def field(context, path: str, label="", value="", kind: str = "text", choices=(), help_text="", reshapes=False,
           rows=3, blank=None):
-    """``reshapes``: changing it changes the form itself (a step's kind, an input's type,
+    """``label``: by default the definition schema's title of the field.
+    ``reshapes``: changing it changes the form itself (a step's kind, an input's type,
     a lane), so the change re-renders the editor instead of only checking it."""
     errors = context.get("errors", {}).get(path, [])
+    label = label or schema_title(path)
     return {
         "path": path, "id": field_id(path), "slot": slot_id(path), "label": label, "kind": kind,
         "value": "" if value is None else value, "choices": choices, "help_text": help_text, "errors": errors,
