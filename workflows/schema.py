@@ -15,7 +15,7 @@ import re
 from typing import Annotated, Any, ClassVar, Literal, Union, get_args
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo,
                       WithJsonSchema, field_validator, model_validator)
@@ -149,9 +149,9 @@ Text = Annotated[str, BeforeValidator(_text)]
 RequiredText = Annotated[str, BeforeValidator(_required_text)]
 TextList = Annotated[list[str], BeforeValidator(_text_list)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
-RoleCode = Annotated[str, BeforeValidator(_pattern(_WORD, _lazy(
+RoleCode = Annotated[str, BeforeValidator(_pattern(_WORD, gettext_lazy(
     "kode peran '%(value)s' hanya boleh huruf kecil, angka dan '_' (mis. kepala_lpse).")))]
-UnitKindCode = Annotated[str, BeforeValidator(_pattern(_WORD, _lazy(
+UnitKindCode = Annotated[str, BeforeValidator(_pattern(_WORD, gettext_lazy(
     "kode jenis unit '%(value)s' hanya boleh huruf kecil, angka dan '_' (mis. lpse).")))]
 Target = Annotated[int | Literal["end"] | None, BeforeValidator(_target)]
 WaktuField = Annotated[Waktu, BeforeValidator(_waktu), WithJsonSchema({
@@ -173,7 +173,7 @@ class Schema(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     # What to say when the part is not a mapping at all.
-    shape_message: ClassVar[Any] = _lazy("harus berupa pemetaan (kunci: nilai).")
+    shape_message: ClassVar[Any] = gettext_lazy("harus berupa pemetaan (kunci: nilai).")
 
     @model_validator(mode="before")
     @classmethod
@@ -191,7 +191,7 @@ ADOPTED = {"adoption": True}  # json_schema_extra: what an agency fills in when 
 
 
 class Signer(Schema):
-    shape_message = _lazy("harus berisi jabatan, nama dan nip.")
+    shape_message = gettext_lazy("harus berisi jabatan, nama dan nip.")
 
     jabatan: Text = Field("", title=gettext_noop("Jabatan"), description="Jabatan penanda tangan, apa adanya.")
     nama: Text = Field("", title=gettext_noop("Nama"), description="Nama penanda tangan.")
@@ -199,7 +199,7 @@ class Signer(Schema):
 
 
 class Lampiran(Schema):
-    shape_message = _lazy("harus berupa daftar {judul, butir, catatan}.")
+    shape_message = gettext_lazy("harus berupa daftar {judul, butir, catatan}.")
 
     judul: Text = Field("", title=gettext_noop("Judul lampiran"), description="Judul lampiran.")
     butir: Annotated[list[str], BeforeValidator(_loose_text_list)] = Field(
@@ -211,7 +211,7 @@ class Lampiran(Schema):
 class Sheet(Schema):
     """The header block of the paper sheet."""
 
-    shape_message = _lazy("wajib diisi dengan kepala SOP (nomor, nama, tanggal, disahkan oleh, ...).")
+    shape_message = gettext_lazy("wajib diisi dengan kepala SOP (nomor, nama, tanggal, disahkan oleh, ...).")
 
     kop: TextList = Field(default_factory=list, title=gettext_noop("Kop"), json_schema_extra=ADOPTED,
                           description="Daftar baris kop surat (instansi, unit, alamat).")
@@ -256,7 +256,7 @@ class Sheet(Schema):
 # -- lanes, inputs, steps ---------------------------------------------------------------
 
 class LaneModel(Schema):
-    shape_message = _lazy("harus berisi role dan label.")
+    shape_message = gettext_lazy("harus berisi role dan label.")
 
     role: RoleCode = Field(title=gettext_noop("Peran"), description="Kode peran aplikasi ini (huruf kecil, angka dan `_`), "
                                                       "mis. `kepala_lpse`.")
@@ -271,14 +271,14 @@ class OptionModel(Schema):
 class InputModel(Schema):
     """What the pelaksana hands in with a step."""
 
-    shape_message = _lazy("harus berisi key, label dan type.")
+    shape_message = gettext_lazy("harus berisi key, label dan type.")
     allowed_types: ClassVar[tuple[str, ...]] = get_args(InputType)
 
-    key: Annotated[str, BeforeValidator(_pattern(_KEY, _lazy(
+    key: Annotated[str, BeforeValidator(_pattern(_KEY, gettext_lazy(
         "key hanya boleh huruf kecil, angka dan '_', diawali huruf.")))] = Field(
         title=gettext_noop("Key"), description="Nama isian (huruf kecil, angka dan `_`, diawali huruf); unik di langkahnya.")
     label: RequiredText = Field(title=gettext_noop("Label"), description="Label isian di formulir.")
-    type: Annotated[str, BeforeValidator(_one_of(get_args(InputType), _lazy(
+    type: Annotated[str, BeforeValidator(_one_of(get_args(InputType), gettext_lazy(
         "type '%(type)s' tidak dikenal; pilih salah satu: %(choices)s.")))] = Field(
         title=gettext_noop("Jenis"), json_schema_extra={"enum": list(get_args(InputType))},
         description="`document` (unggahan PDF/JPEG/PNG), `text`, `datetime` (diketik di zona instansi), `choice` "
@@ -304,7 +304,7 @@ class RecordFieldModel(InputModel):
 
     allowed_types: ClassVar[tuple[str, ...]] = get_args(RecordFieldType)
 
-    type: Annotated[str, BeforeValidator(_one_of(get_args(RecordFieldType), _lazy(
+    type: Annotated[str, BeforeValidator(_one_of(get_args(RecordFieldType), gettext_lazy(
         "type '%(type)s' tidak dikenal; pilih salah satu: %(choices)s.")))] = Field(
         title=gettext_noop("Jenis"), json_schema_extra={"enum": list(get_args(RecordFieldType))},
         description="`document`, `text`, `datetime`, `choice`, `nip`, `email`, `phone` atau `pangkat`.")
@@ -329,14 +329,14 @@ def _no_effect(value: Any) -> Any:
 class StepModel(Schema):
     """One row of the procedure table."""
 
-    shape_message = _lazy("langkah harus berupa pemetaan.")
+    shape_message = gettext_lazy("langkah harus berupa pemetaan.")
 
     no: Annotated[int, BeforeValidator(_step_no)] = Field(
         title=gettext_noop("Nomor"), description="Nomor langkah (bilangan bulat positif), unik dalam SOP. Langkah pertama tabel "
                                    "adalah awal setiap kasus.")
     kegiatan: RequiredText = Field(title=gettext_noop("Kegiatan"), description="Uraian kegiatan, apa adanya.")
     lane: RoleCode = Field(title=gettext_noop("Pelaksana"), description="Peran pelaksana langkah; salah satu `role` di `lanes`.")
-    kind: Annotated[str, BeforeValidator(_one_of((PROCESS, DECISION), _lazy(
+    kind: Annotated[str, BeforeValidator(_one_of((PROCESS, DECISION), gettext_lazy(
         "jenis harus 'process' atau 'decision'.")))] = Field(
         PROCESS, title=gettext_noop("Jenis langkah"), json_schema_extra={"enum": [PROCESS, DECISION]},
         description="`process` (bawaan) atau `decision`.")
@@ -385,12 +385,12 @@ class StepModel(Schema):
 class Definition(Schema):
     """One SOP definition file (``lpse-sop``, format 1)."""
 
-    shape_message = _lazy("isi berkas harus berupa pemetaan YAML (kunci: nilai).")
+    shape_message = gettext_lazy("isi berkas harus berupa pemetaan YAML (kunci: nilai).")
     model_config = ConfigDict(extra="forbid", frozen=True, title="Definisi SOP (lpse-sop, format 1)")
 
     format: Annotated[int, BeforeValidator(lambda v: _format(v))] = Field(
         title=gettext_noop("Format"), description="Selalu `1`.", json_schema_extra={"const": FORMAT})
-    code: Annotated[str, BeforeValidator(_pattern(_CODE, _lazy(
+    code: Annotated[str, BeforeValidator(_pattern(_CODE, gettext_lazy(
         "kode hanya boleh huruf kapital, angka dan tanda '-' (mis. PNG-UPDATE-SPSE).")))] = Field(
         title=gettext_noop("Kode SOP"), description="Pengenal tetap SOP lintas revisi: huruf kapital, angka dan `-` "
                                       "(mis. `PNG-UPDATE-SPSE`).")

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django_fsm import has_transition_perm
 
 from accounts.models import Role, RoleAssignment, Unit, User
@@ -196,8 +196,8 @@ def _free_text(**fields: str) -> None:
         raise ValidationError(errors)
 
 
-FREE_TEXT_LABELS = {"note": _lazy("Catatan"), "late_reason": _lazy("Alasan keterlambatan"), "reason": _lazy("Alasan"),
-                    "title": _lazy("Judul kasus")}
+FREE_TEXT_LABELS = {"note": gettext_lazy("Catatan"), "late_reason": gettext_lazy("Alasan keterlambatan"), "reason": gettext_lazy("Alasan"),
+                    "title": gettext_lazy("Judul kasus")}
 
 
 def _locked(case_id: int) -> Case:
