@@ -182,6 +182,10 @@ MEDIA_URL = "media/"
 # `manage.py purge_personal_data --by <admin>` removes them afterwards, recorded in the history.
 RETENTION_DAYS = {"personal_documents": env.int("RETENTION_PERSONAL_DOCUMENT_DAYS", default=5 * 365)}
 
+# The SOP editor posts a whole definition as one form: a 40-step SOP with its inputs and
+# effects is about 1,500 fields (Django's default allows 1,000).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
 # Kelengkapan uploads: what a step accepts.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
