@@ -183,7 +183,7 @@ MEDIA_URL = "media/"
 RETENTION_DAYS = {"personal_documents": env.int("RETENTION_PERSONAL_DOCUMENT_DAYS", default=5 * 365)}
 
 # The SOP editor posts a whole definition as one form: a 40-step SOP with its inputs and
-# effects is about 1,500 fields (Django's default allows 1,000).
+# effects is over 1,000 fields (about 27 a step with two inputs; Django allows 1,000 by default).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Kelengkapan uploads: what a step accepts.
