@@ -176,3 +176,23 @@ def load_demo_cases(now: datetime.datetime | None = None) -> int:
                     case = _act(case, move)
         created += 1
     return created
+
+
+def load_demo_draft() -> bool:
+    """One revision of Kaltim's SOP waiting for its head's pengesahan (a shorter waktu for the
+    account creation), so that Susun SOP has something to show. False when one exists."""
+    from accounts.models import User
+    from workflows.authoring import draft_create, draft_save, draft_submit
+    from workflows.models import DraftOrigin, SopDraft
+
+    sop = Sop.objects.filter(code="KALTIM-REG-ADMIN-PPE", agency__code="kaltim").first()
+    author = User.objects.filter(username="penyusun.sop.kaltim").first()
+    if sop is None or author is None or SopDraft.objects.filter(agency=sop.agency).exists():
+        return False
+    with transaction.atomic():
+        draft = draft_create(agency=sop.agency, by=author, origin=DraftOrigin.VERSION, base_version=sop.latest_version)
+        data = draft.data
+        data["steps"][4]["waktu"] = "20 Menit"
+        data["sheet"]["tanggal_revisi"] = "4 DESEMBER 2026"
+        draft_submit(draft=draft_save(draft=draft, data=data, by=author), by=author)
+    return True

@@ -334,3 +334,12 @@ def test_a_draft_from_a_national_template_becomes_an_adoption(people, seed_sops)
     version = authoring.draft_ratify(draft=draft, by=people["kepala.ukpbj.ponorogo"])
     assert version.sop.agency == ponorogo and version.sop.template == template.sop
     assert version.template_version == template
+
+
+def test_make_run_shows_a_draft_waiting_for_its_head(people, kaltim):
+    from workflows.demo_cases import load_demo_draft
+
+    assert load_demo_draft() is True and load_demo_draft() is False
+    draft = SopDraft.objects.get()
+    assert draft.state == DraftState.SUBMITTED and draft.signer == people["kepala.biro.kaltim"]
+    assert authoring.draft_spec(draft)[0].step(5).waktu.text == "20 Menit"

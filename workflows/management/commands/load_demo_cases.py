@@ -1,11 +1,12 @@
-"""Three weeks of demo cases in the demo agencies (workflows/demo_cases.py), for `make run`.
+"""Three weeks of demo cases in the demo agencies (workflows/demo_cases.py), and one SOP draft
+waiting for pengesahan, for `make run`.
 
 Safe to run again: once the demo cases exist it creates nothing. Refused in production.
 """
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from workflows.demo_cases import load_demo_cases
+from workflows.demo_cases import load_demo_cases, load_demo_draft
 
 
 class Command(BaseCommand):
@@ -16,3 +17,5 @@ class Command(BaseCommand):
             raise CommandError("Kasus demo tidak boleh dimuat pada mode produksi.")
         created = load_demo_cases()
         self.stdout.write(f"{created} kasus demo dibuat." if created else "Kasus demo sudah ada; tidak ada yang diubah.")
+        if load_demo_draft():
+            self.stdout.write("1 draf SOP demo menunggu pengesahan (Susun SOP, kepala.biro.kaltim).")
