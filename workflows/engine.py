@@ -6,6 +6,8 @@ every SOP. ``refusal`` puts a refused transition into words for the person refus
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -56,6 +58,29 @@ def lane_people(case: Case, role: str) -> list[User]:
     return sorted(people.values(), key=lambda u: u.pk)
 
 
+def _memo(case: Case, key: tuple, compute):
+    """Inside one service call (which locks the case and sets ``case._engine_memo``) each
+    reading of the case's standing is made once per state: the permission check, the refusal
+    and django-fsm's own re-check of the conditions then share it. Outside one, read live."""
+    memo = getattr(case, "_engine_memo", None)
+    if memo is None:
+        return compute()
+    key = (case.state, *key)
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+@contextmanager
+def remembering(case: Case) -> Iterator[Case]:
+    """Let the engine's readings of ``case`` be shared for the length of the block."""
+    case._engine_memo = {}
+    try:
+        yield case
+    finally:
+        del case._engine_memo
+
+
 def _active(user) -> bool:
     return getattr(user, "is_authenticated", False) and user.is_active
 
@@ -65,6 +90,10 @@ def lane_assignment(case: Case, user: User, role: str) -> RoleAssignment | None:
     force today (an unsaved assignment carrying ``.delegation``)."""
     if not _active(user):
         return None
+    return _memo(case, ("lane", user.pk, role), lambda: _lane_assignment(case, user, role))
+
+
+def _lane_assignment(case: Case, user: User, role: str) -> RoleAssignment | None:
     held = lane_holders(case, role).filter(user=user).first()
     if held is not None:
         return held
@@ -116,9 +145,15 @@ def may_start(case: Case, user: User) -> bool:
     return lane_assignment(case, user, case.spec.first_step.lane) is not None
 
 
+def open_run(case: Case):
+    """The step run waiting now (None on a closed or unstarted case)."""
+    return _memo(case, ("run",), lambda: case.step_runs.filter(completed_at__isnull=True)
+                 .select_related("assignee").first())
+
+
 def assignee_of(case: Case):
     """Who the waiting step is taken by or assigned to, if anyone."""
-    run = case.step_runs.filter(completed_at__isnull=True).select_related("assignee").first()
+    run = open_run(case)
     if run is None or run.assignee is None:
         return None
     if lane_assignment(case, run.assignee, run.lane_role) is None:
@@ -171,7 +206,8 @@ def missing_kelengkapan(case: Case) -> list[str]:
     step = case.current_step
     if step is None or not step.requires:
         return []
-    present = set(case.inputs.filter(key__in=step.requires).values_list("key", flat=True))
+    present = _memo(case, ("inputs",), lambda: set(case.inputs.filter(key__in=step.requires)
+                                                    .values_list("key", flat=True)))
     return [key for key in step.requires if key not in present]
 
 

@@ -15,7 +15,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
@@ -52,16 +55,61 @@ def digest(previous: str, kind: str, object_id: int, payload: str) -> str:
     return hashlib.sha256(f"{previous}\n{kind}\n{object_id}\n{payload}".encode()).hexdigest()
 
 
+@dataclass
+class _Batch:
+    """Links made inside ``batched()``: each case's tail as last appended, and the entries to insert."""
+
+    tails: dict = field(default_factory=dict)
+    entries: list = field(default_factory=list)
+    model: type | None = None
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("ledger_batch", default=None)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Chain every row written inside the block with one read of each case's tail and one
+    INSERT of all the new links at its end (a transition writes three or four chained rows).
+    Use inside the write's transaction: what the block writes is chained exactly as one
+    ``append`` after another would chain it; an exception leaves nothing to insert."""
+    if _batch.get() is not None:
+        yield
+        return
+    batch = _Batch()
+    token = _batch.set(batch)
+    try:
+        yield
+        if batch.entries:
+            batch.model.objects.bulk_create(batch.entries)
+    finally:
+        _batch.reset(token)
+
+
+def _tail(entry_model, case_id: int) -> tuple[int, str]:
+    last = entry_model.objects.filter(case_id=case_id).order_by("-seq").values_list("seq", "hash").first()
+    return last if last else (0, "")
+
+
 def append(kind: str, row, entry_model=None) -> None:
     """Chain the row as it is now onto its case's ledger. Called inside the write's own
     transaction (the services lock the case row, so entries of one case never race)."""
     if entry_model is None:
         from workflows.models import LedgerEntry as entry_model
-    last = entry_model.objects.filter(case_id=row.case_id).order_by("-seq").values_list("seq", "hash").first()
-    seq, previous = (last[0] + 1, last[1]) if last else (1, "")
+    batch = _batch.get()
+    if batch is not None and batch.model not in (None, entry_model):
+        batch = None  # a migration's historical model: chain it directly
+    tail = batch.tails.get(row.case_id) if batch is not None else None
+    last_seq, previous = tail if tail is not None else _tail(entry_model, row.case_id)
     payload = canonical(kind, row)
-    entry_model.objects.create(case_id=row.case_id, seq=seq, kind=kind, object_id=row.pk, payload=payload,
-                               prev_hash=previous, hash=digest(previous, kind, row.pk, payload))
+    entry = entry_model(case_id=row.case_id, seq=last_seq + 1, kind=kind, object_id=row.pk, payload=payload,
+                        prev_hash=previous, hash=digest(previous, kind, row.pk, payload))
+    if batch is None:
+        entry.save()
+        return
+    batch.model = entry_model
+    batch.entries.append(entry)
+    batch.tails[row.case_id] = (entry.seq, entry.hash)
 
 
 def head(case) -> str:

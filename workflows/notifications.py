@@ -1,6 +1,8 @@
 """Telling people that a step has become theirs: in the app and by email.
 
-``notify_step_run`` runs after the action commits. It tells each pelaksana of a step
+``notify_step_run`` runs in the background worker (``notify_step_run_later``), queued when
+the action commits: working out who may act and writing their notices and emails is kept
+out of the transition and out of the request. It tells each pelaksana of a step
 activation once, whoever asks how often: the services ask for every activation, and an
 activation already closed again in the same transaction (the first step of a case opened
 and done in one go) tells nobody.
@@ -12,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from workflows import engine
 from workflows.models import Notification, StepRun
@@ -50,6 +53,16 @@ def notify_assignment(run_id: int, by_name: str, note: str) -> None:
               subject=_("[LPSE SOP] Ditugaskan kepada Anda: %(title)s") % values,
               body=_("Langkah %(no)d kasus \"%(title)s\" (%(sop)s) ditugaskan kepada Anda oleh %(by)s.\n"
                      "Catatan: %(note)s\n\nLangkah %(no)d: %(kegiatan)s\n\n%(url)s\n") % values)
+
+
+@task()
+def notify_step_run_later(run_id: int) -> int:
+    return notify_step_run(run_id)
+
+
+def queue_step_run_notice(run_id: int) -> None:
+    """Queue the notices of a step activation (call on commit; safe to run twice)."""
+    notify_step_run_later.enqueue(run_id)
 
 
 def notify_step_run(run_id: int) -> int:

@@ -6,8 +6,9 @@ the case, and defers notifications to ``transaction.on_commit``.
 """
 from __future__ import annotations
 
+
 from collections.abc import Mapping
-from functools import partial
+from functools import partial, wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import has_transition_perm
 
 from accounts.models import Role, RoleAssignment, Unit, User
-from workflows import engine, states
+from workflows import engine, ledger, states
 from workflows.exceptions import ActionRefused, StepNotCurrent
 from workflows.announcements import confirmation_people, confirmation_step
 from workflows.effects import EffectContext, effects_for
@@ -27,11 +28,21 @@ from workflows.kelengkapan import KeptDocument, check_decision, clean_kelengkapa
 from workflows.models import (Attachment, Case, CaseEvent, CaseInput, Dissemination, Notification, SopVersion,
                               StepRun)
 from workflows.models.announcements import Channel
-from workflows.notifications import notify_assignment, notify_step_run
+from workflows.notifications import notify_assignment, queue_step_run_notice
 from worktime.calendar import calendar_for
 
 
-@transaction.atomic
+def _chained(service):
+    """One transaction, in which every chained row the service writes (history, step runs,
+    kelengkapan) is linked onto its case's ledger with one read and one insert."""
+    @wraps(service)
+    def atomic_and_chained(*args, **kwargs):
+        with transaction.atomic(), ledger.batched():
+            return service(*args, **kwargs)
+    return atomic_and_chained
+
+
+@_chained
 def case_start(*, sop_version: SopVersion, title: str, by: User, note: str = "") -> Case:
     """Open a case of ``sop_version``; its first step waits for the person who started it."""
     _free_text(title=title, note=note)
@@ -62,7 +73,7 @@ def case_open(*, sop_version: SopVersion, title: str, by: User, note: str = "",
                               kelengkapan=kelengkapan)
 
 
-@transaction.atomic
+@_chained
 def case_complete_step(*, case_id: int, step: int, by: User, note: str = "",
                        kelengkapan: Mapping[str, Any] | None = None, late_reason: str = "") -> Case:
     """Finish process step ``step`` with its kelengkapan; the case moves to the next step.
@@ -72,14 +83,14 @@ def case_complete_step(*, case_id: int, step: int, by: User, note: str = "",
     return _act(case_id, step, "complete", by, note, kelengkapan, late_reason)
 
 
-@transaction.atomic
+@_chained
 def case_decide(*, case_id: int, step: int, answer: bool, by: User, note: str = "",
                 kelengkapan: Mapping[str, Any] | None = None, late_reason: str = "") -> Case:
     """Answer decision step ``step``: ``answer=True`` takes the YA branch, False the TIDAK branch."""
     return _act(case_id, step, "decide_ya" if answer else "decide_tidak", by, note, kelengkapan, late_reason)
 
 
-@transaction.atomic
+@_chained
 def case_send_back(*, case_id: int, step: int, by: User, reason: str) -> Case:
     """Return a disposisi to the step before it, with the reason the head gives."""
     if not (reason or "").strip():
@@ -106,7 +117,7 @@ def case_record_confirmation(*, case_id: int, by: User, recipient_id: int, note:
                                         at=timezone.now(), by=by, note=note.strip())
 
 
-@transaction.atomic
+@_chained
 def case_cancel(*, case_id: int, by: User, reason: str) -> Case:
     """Cancel an open case; only the head of the case's unit may, and must say why."""
     _free_text(reason=reason)
@@ -123,7 +134,7 @@ def case_cancel(*, case_id: int, by: User, reason: str) -> Case:
     return case
 
 
-@transaction.atomic
+@_chained
 def case_take_step(*, case_id: int, step: int, by: User) -> StepRun:
     """A holder of the lane takes the waiting step: from now on only they act on it ("Ambil")."""
     case, run = _waiting(case_id, step)
@@ -136,7 +147,7 @@ def case_take_step(*, case_id: int, step: int, by: User) -> StepRun:
     return _hand_to(case, run, by, action="take", assignment=assignment)
 
 
-@transaction.atomic
+@_chained
 def case_assign_step(*, case_id: int, step: int, by: User, to: User, note: str = "") -> StepRun:
     """The head of the case's unit gives the waiting step to one named holder of its lane."""
     case, run = _waiting(case_id, step)
@@ -152,7 +163,7 @@ def case_assign_step(*, case_id: int, step: int, by: User, to: User, note: str =
     return run
 
 
-@transaction.atomic
+@_chained
 def case_release_step(*, case_id: int, step: int, by: User, reason: str) -> StepRun:
     """Whoever holds the step (or the unit's head) hands it back to the lane, saying why."""
     _free_text(reason=reason)
@@ -229,7 +240,11 @@ def _check(case: Case, action: str, by: User) -> RoleAssignment:
 
 def _act(case_id: int, step_no: int, action: str, by: User, note: str, kelengkapan, late_reason: str = "") -> Case:
     _free_text(note=note, late_reason=late_reason)
-    case = _locked(case_id)
+    with engine.remembering(_locked(case_id)) as case:
+        return _act_on(case, step_no, action, by, note, kelengkapan, late_reason)
+
+
+def _act_on(case: Case, step_no: int, action: str, by: User, note: str, kelengkapan, late_reason: str) -> Case:
     current = case.current_step
     if current is None or current.no != step_no:
         raise StepNotCurrent(_stale_message(case, step_no))
@@ -241,7 +256,7 @@ def _act(case_id: int, step_no: int, action: str, by: User, note: str, kelengkap
     effects = effects_for(current, action)
     for effect in effects:
         effect.check(EffectContext(case=case, step=current, cleaned=cleaned, by=by))
-    run = case.step_runs.get(completed_at__isnull=True)
+    run = engine.open_run(case)
     if action != "send_back" and run.due_at and timezone.now() > run.due_at:
         if not late_reason.strip():
             raise ValidationError({"late_reason": _(
@@ -338,5 +353,5 @@ def _record(case: Case, *, action: str, assignment: RoleAssignment, from_state: 
         due = calendar.due(step.waktu, now)
         activated = StepRun.objects.create(case=case, step_no=step.no, lane_role=step.lane, activated_at=now,
                                            due_at=due, remind_at=calendar.reminder(step.waktu, now, due))
-        # After commit, and never able to fail the saved action (robust): a lost notice is logged.
-        transaction.on_commit(partial(notify_step_run, activated.pk), robust=True)
+        # Queued after commit for the worker, never able to fail the saved action (robust): a lost notice is logged.
+        transaction.on_commit(partial(queue_step_run_notice, activated.pk), robust=True)

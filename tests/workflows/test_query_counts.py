@@ -34,9 +34,10 @@ def crowd(measured: User, n: int = 12) -> None:
 
 
 def count(fn) -> int:
+    """Statements sent, savepoints aside (the test's own transaction makes every atomic one)."""
     with CaptureQueriesContext(connection) as queries:
         fn()
-    return len(queries.captured_queries)
+    return len([q for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))])
 
 
 def test_pages_and_transitions_do_not_grow_with_the_deployment(seed_sops, people, client):
@@ -57,6 +58,7 @@ def test_pages_and_transitions_do_not_grow_with_the_deployment(seed_sops, people
     large = measure(cases[1])
     assert large == small, (small, large)
     print("queries (inbox, case page, transition):", small)
-    # A transition: 15 measured before the history ledger, 21 with it (each chained row costs a
-    # read of the chain's tail and an insert); 23 before live access.
-    assert small[2] <= 22, small
+    # A transition (issue 13: at most 12): 26 measured at national scale; 19 before the ledger
+    # was linked in one go (one read of the tail, one insert for the three chained rows) and the
+    # engine's readings shared within the call; the notices are queued for the worker on commit.
+    assert small[2] <= 12, small
