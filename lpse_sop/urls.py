@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from lpse_sop.views import FaviconView
+from lpse_sop.views import FaviconView, health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
+    path("sehat/", health, name="health"),
     path("", include("accounts.urls")),
     path("", include("worktime.urls")),
     path("", include("workflows.urls")),

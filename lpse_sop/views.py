@@ -1,4 +1,5 @@
 """Site-wide views that belong to no app."""
+from django.http import HttpResponse
 from django.templatetags.static import static
 from django.views.generic import RedirectView
 
@@ -10,3 +11,17 @@ class FaviconView(RedirectView):
 
     def get_redirect_url(self, *args, **kwargs) -> str:
         return static("favicon.ico")  # resolved per request: the hashed name in production
+
+
+def health(request):
+    """For a load balancer and for the benchmarks' baseline: one indexed query, a tiny answer.
+    503 when the database does not answer."""
+    from django.db import DatabaseError
+
+    from accounts.models import Agency
+
+    try:
+        Agency.objects.filter(pk=1).exists()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")

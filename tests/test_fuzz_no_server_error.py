@@ -331,7 +331,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             password_link = reverse("password_set", args=[urlsafe_base64_encode(force_bytes(newcomer.pk)),
                                                           default_token_generator.make_token(newcomer)])
             crawl(world, None, [password_link, password_link.rsplit("/", 2)[0] + "/set-password/"])
-            crawl(world, None, ["/", "/favicon.ico", reverse("login"), reverse("invitation_accept", args=[token]), reverse("announcements"), reverse("announcements_feed"),
+            crawl(world, None, ["/", "/favicon.ico", reverse("health"), reverse("login"), reverse("invitation_accept", args=[token]), reverse("announcements"), reverse("announcements_feed"),
                                 reverse("announcements_json"), reverse("sop_schema"),
                                 reverse("verify_record", args=[CaseRecord.objects.first().code])])
             for record in CaseRecord.objects.all()[:2]:

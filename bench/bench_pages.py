@@ -1,0 +1,322 @@
+"""Benchmark: every page and a transition at 1,000 and 100,000 cases (1,000,000 with
+BENCH_LARGE=1) on PostgreSQL, with a baseline view measured in the same run.
+
+    .venv/bin/python bench/bench_pages.py                 # seeds (or reuses) lpse_bench_1000, lpse_bench_100000
+    .venv/bin/python bench/bench_pages.py --sizes 1000 --runs 30 --reseed
+
+For each size it makes a throwaway database on the PostgreSQL server of BENCH_DATABASE_URL
+(default postgres://postgres@127.0.0.1:5432/postgres), migrates it and fills it with
+``manage.py seed_bench --agencies 600 --cases N --seed 1``; a database already seeded with
+the same figures is reused unless --reseed. Then, in a fresh process per size, it requests each
+page with Django's test client as the person the page is for (the busiest Kepala LPSE,
+Admin PPE and PM LKPP; a national auditor; an anonymous visitor for the public pages), at
+least --runs times after one warm-up, and records the median and p95 wall time and the SQL
+statements of one request. Transitions are real step completions through the services, timed
+one after another. Exports are timed to the first byte and to the end.
+
+Prints a table with each page's 100k/1k ratio against the targets of issue 13 (same query
+count at every size; p95 under 150 ms at 100,000 cases; ratio under 1.5; a transition at most
+12 queries and 100 a second) and writes bench/results.json so runs can be compared.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+SEED = 1
+AGENCIES = 600
+
+
+def database_url(name: str) -> str:
+    parts = urlsplit(ADMIN_URL)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def seeded(size: int, reseed: bool) -> str:
+    """The name of a database holding the seeded data for ``size`` cases."""
+    import psycopg
+
+    name = f"lpse_bench_{size}"
+    marker = f"seed_bench agencies={AGENCIES} cases={size} seed={SEED}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if exists and not reseed:
+            try:
+                with psycopg.connect(database_url(name)) as db:
+                    comment = db.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                                         "WHERE datname = current_database()").fetchone()[0]
+                if comment == marker:
+                    print(f"# {name}: reused ({marker})", flush=True)
+                    return name
+            except psycopg.Error:
+                pass
+        if exists:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    env = {**os.environ, "DATABASE_URL": database_url(name), "APP_ENV": "test",
+           "MEDIA_ROOT": str(ROOT / "bench" / "media" / name)}
+    started = time.perf_counter()
+    for command in (["migrate", "--no-input", "-v", "0"],
+                    ["seed_bench", "--agencies", str(AGENCIES), "--cases", str(size), "--seed", str(SEED)]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
+    print(f"# {name}: seeded in {time.perf_counter() - started:.0f} s", flush=True)
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f"COMMENT ON DATABASE \"{name}\" IS '{marker}'")
+    return name
+
+
+# -- measuring, inside the seeded database's own process ---------------------------------
+
+def _setup(name: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.update({"DATABASE_URL": database_url(name), "APP_ENV": "test",
+                       "MEDIA_ROOT": str(ROOT / "bench" / "media" / name),
+                       "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lpse_sop.settings")
+    import django
+
+    django.setup()
+    import logging
+
+    logging.disable(logging.WARNING)
+
+
+def _busiest(role: str):
+    """The holder of ``role`` with the most steps waiting for them (sampled: the 40 holders
+    of the agencies with the most open cases in that lane, and every national holder)."""
+    from django.db.models import Count
+
+    from accounts.models import RoleAssignment, User
+    from workflows.access import lane_q
+    from workflows.models import Case
+
+    busy_agencies = list(Case.objects.filter(current_role=role, closed_at__isnull=True).values("agency_id")
+                         .annotate(n=Count("id")).order_by("-n").values_list("agency_id", flat=True)[:40])
+    holders = (RoleAssignment.objects.filter(role_id=role, user__is_active=True)
+               .filter(unit__agency_id__in=busy_agencies) | RoleAssignment.objects.filter(
+                   role_id=role, role__scope="national", user__is_active=True))
+    users = User.objects.filter(pk__in=holders.values("user_id")[:60])
+    return max(users, key=lambda u: Case.objects.filter(lane_q(u), closed_at__isnull=True).count())
+
+
+def _auditor():
+    from accounts.models import RoleAssignment
+
+    national = RoleAssignment.objects.filter(role_id="auditor", unit__agency__is_national=True).first()
+    return (national or RoleAssignment.objects.filter(role_id="auditor").first()).user
+
+
+def _request(client, url: str) -> tuple[float, int, int]:
+    """(seconds to the whole body, SQL statements, status) of one GET."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        elapsed = time.perf_counter() - start
+    del body
+    return elapsed, len(queries.captured_queries), response.status_code
+
+
+def _first_byte(client, url: str) -> tuple[float, float, int]:
+    """(seconds to the first chunk, seconds to the end, bytes) of a download."""
+    start = time.perf_counter()
+    response = client.get(url)
+    chunks = iter(response.streaming_content) if response.streaming else iter([response.content])
+    first = next(chunks, b"")
+    first_at = time.perf_counter() - start
+    size = len(first) + sum(len(c) for c in chunks)
+    return first_at, time.perf_counter() - start, size
+
+
+def _pages(cases: int) -> list[tuple[str, object, str]]:
+    """(page, who, url) for every page measured."""
+    from django.urls import reverse
+
+    from workflows.access import lane_q
+    from workflows.models import Case, Sop
+
+    kepala, admin_ppe, pm = _busiest("kepala_lpse"), _busiest("admin_ppe"), _busiest("pm_lkpp")
+    auditor = _auditor()
+    case = Case.objects.filter(lane_q(kepala), closed_at__isnull=True).order_by("pk").first()
+    closed = Case.objects.filter(closed_at__isnull=False).order_by("-pk").first()
+    sop = Sop.objects.filter(agency__isnull=False).select_related("agency").order_by("pk").first()
+    word = (closed.title.split() or ["SPSE"])[-1]
+    pages = [
+        ("baseline", None, reverse("health")),
+        ("inbox kepala_lpse", kepala, reverse("my_tasks")),
+        ("inbox admin_ppe", admin_ppe, reverse("my_tasks")),
+        ("inbox pm_lkpp", pm, reverse("my_tasks")),
+        ("case page", kepala, reverse("case_detail", args=[case.pk])),
+        ("case record pdf", auditor, reverse("case_record_pdf", args=[closed.pk])),
+        ("archive", auditor, reverse("archive_list")),
+        ("archive filtered", auditor, reverse("archive_list") + f"?sop={sop.pk}&status=done"),
+        ("archive free text", auditor, reverse("archive_list") + f"?q={word}"),
+        ("archive deep page", auditor, reverse("archive_list") + "?page=200"),
+        ("monev", kepala, reverse("monev")),
+        ("deviations", kepala, reverse("deviations")),
+        ("sop list", kepala, reverse("sop_list")),
+        ("sop sheet pdf", kepala, reverse("sop_sheet_pdf", args=[sop.agency.code, sop.code])),
+        ("announcements", None, reverse("announcements")),
+        ("announcements json", None, reverse("announcements_json")),
+        ("announcements feed", None, reverse("announcements_feed")),
+    ]
+    return pages
+
+
+def _transitions(count: int) -> tuple[float, float]:
+    """(transitions a second, SQL statements per transition) over ``count`` step completions
+    of open cases at a process step whose kelengkapan the sample values satisfy."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.workflows.driving import act
+    from workflows import engine
+    from workflows.models import Case
+
+    picked = []
+    for case in Case.objects.filter(closed_at__isnull=True).exclude(state="new").select_related(
+            "sop_version__sop", "agency", "unit").order_by("pk")[:count * 4]:
+        step = case.current_step
+        if step is not None and not step.is_decision and not engine.missing_kelengkapan(case) \
+                and engine.lane_holders(case, step.lane).exists():
+            picked.append(case)
+        if len(picked) == count:
+            break
+    statements, seconds = [], 0.0
+    for case in picked:
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            act(case, "complete")
+            seconds += time.perf_counter() - start
+        statements.append(len([q for q in queries.captured_queries
+                               if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]))
+    return (len(picked) / seconds if seconds else 0.0), (statistics.mean(statements) if statements else 0.0)
+
+
+def measure(name: str, cases: int, runs: int) -> dict:
+    _setup(name)
+    from django.test import Client
+
+    results = []
+    clients: dict = {}
+    for page, who, url in _pages(cases):
+        client = clients.get(who)
+        if client is None:
+            client = clients[who] = Client(HTTP_HOST="127.0.0.1")
+            if who is not None:
+                client.force_login(who)
+        _request(client, url)  # warm-up: caches, session, the record PDF rendered once per state
+        times, statuses = [], set()
+        queries = 0
+        for _ in range(runs):
+            elapsed, queries, status = _request(client, url)
+            times.append(elapsed * 1000)
+            statuses.add(status)
+        times.sort()
+        results.append({"page": page, "cases": cases, "median_ms": round(statistics.median(times), 1),
+                        "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1), "queries": queries,
+                        "status": sorted(statuses)})
+        print(f"#   {page:<22} {results[-1]['median_ms']:8.1f} ms  {queries:4d} q", flush=True)
+    auditor = clients.get(_auditor()) or Client(HTTP_HOST="127.0.0.1")
+    exports = []
+    from django.urls import reverse
+
+    for export in ("archive_csv", "archive_xlsx"):
+        first, total, size = _first_byte(auditor, reverse(export))
+        exports.append({"export": export, "cases": cases, "first_byte_ms": round(first * 1000, 1),
+                        "total_ms": round(total * 1000, 1), "bytes": size})
+    per_second, per_transition = _transitions(min(200, max(20, runs * 3)))
+    return {"pages": results, "exports": exports,
+            "transitions": [{"cases": cases, "per_second": round(per_second, 1),
+                             "queries_per_transition": round(per_transition, 1)}]}
+
+
+# -- the run ---------------------------------------------------------------------------------
+
+def report(all_results: dict) -> list[str]:
+    """Print the table; return the targets missed."""
+    pages: dict[str, dict[int, dict]] = {}
+    for row in all_results["pages"]:
+        pages.setdefault(row["page"], {})[row["cases"]] = row
+    sizes = sorted({row["cases"] for row in all_results["pages"]})
+    small, large = sizes[0], (100_000 if 100_000 in sizes else sizes[-1])
+    missed = []
+    print(f"\n{'page':<22}" + "".join(f"{f'{n:,} cases':>24}" for n in sizes) + f"{'ratio':>8}")
+    print(f"{'':<22}" + "".join(f"{'median':>8}{'p95':>8}{'q':>8}" for _ in sizes))
+    for page, by_size in pages.items():
+        line = f"{page:<22}"
+        for n in sizes:
+            row = by_size.get(n)
+            line += f"{row['median_ms']:8.1f}{row['p95_ms']:8.1f}{row['queries']:8d}" if row else " " * 24
+        ratio = by_size[large]["median_ms"] / by_size[small]["median_ms"] if large in by_size and small in by_size \
+            and by_size[small]["median_ms"] else 0
+        flags = []
+        if len({by_size[n]["queries"] for n in by_size}) > 1:
+            flags.append("queries grow")
+        if large in by_size and by_size[large]["p95_ms"] > 150 and page != "baseline":
+            flags.append("p95 > 150 ms")
+        if ratio > 1.5:
+            flags.append("ratio > 1.5")
+        missed += [f"{page}: {flag}" for flag in flags]
+        print(line + f"{ratio:8.2f}" + ("  <-- " + ", ".join(flags) if flags else ""))
+    for row in all_results["exports"]:
+        rate = row["bytes"] / (row["total_ms"] / 1000) if row["total_ms"] else 0
+        print(f"export {row['export']:<15} {row['cases']:>9,} cases: first byte {row['first_byte_ms']:.0f} ms, "
+              f"all {row['total_ms']:.0f} ms, {row['bytes']:,} bytes ({rate / 1e6:.1f} MB/s)")
+        if row["first_byte_ms"] > 1000:
+            missed.append(f"export {row['export']} at {row['cases']}: first byte > 1 s")
+    for row in all_results["transitions"]:
+        print(f"transitions {row['cases']:>9,} cases: {row['per_second']:.1f} a second, "
+              f"{row['queries_per_transition']:.1f} queries each")
+        if row["queries_per_transition"] > 12:
+            missed.append(f"transition at {row['cases']}: more than 12 queries")
+        if row["per_second"] < 100:
+            missed.append(f"transition at {row['cases']}: under 100 a second")
+    return missed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,100000" + (",1000000" if os.environ.get("BENCH_LARGE") else ""))
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--reseed", action="store_true", help="seed again even when a seeded database exists")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)  # internal: measure one database
+    parser.add_argument("--cases", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.cases, args.runs)))
+        return 0
+    combined: dict = {"pages": [], "exports": [], "transitions": [],
+                      "machine": f"{os.cpu_count()} cores", "date": time.strftime("%Y-%m-%d")}
+    for size in (int(s) for s in args.sizes.split(",")):
+        name = seeded(size, args.reseed)
+        out = subprocess.run([sys.executable, __file__, "--measure", name, "--cases", str(size), "--runs",
+                              str(args.runs)], cwd=ROOT, check=True, capture_output=True, text=True)
+        for line in out.stdout.splitlines():
+            if line.startswith("#"):
+                print(line)
+        result = json.loads(out.stdout.splitlines()[-1])
+        for key in ("pages", "exports", "transitions"):
+            combined[key] += result[key]
+    missed = report(combined)
+    Path(args.out).write_text(json.dumps(combined, indent=1), encoding="utf-8")
+    print(f"\nwritten {args.out}; " + (f"{len(missed)} targets missed" if missed else "every target met"))
+    return 1 if missed and args.strict else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
