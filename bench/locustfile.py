@@ -1,0 +1,80 @@
+"""Staff on real paths, for ``make load`` (bench/load.py starts Locust with this file).
+
+Each simulated person logs in with a seeded account (bench/load.py writes their list to the
+file in LOAD_PEOPLE) and then, with think time between, opens their inbox, opens a case from
+it, starts a case by completing its first step with an uploaded PDF (Admin PPE), downloads a
+case record PDF, opens Monev (heads) or searches the archive (auditors).
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+import threading
+
+from locust import HttpUser, between, task
+
+PEOPLE = json.loads(open(os.environ["LOAD_PEOPLE"], encoding="utf-8").read())
+PASSWORD = os.environ.get("LOAD_PASSWORD", "demo-lpse-2026")
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj " \
+      b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+CASE_LINK = re.compile(rb'href="/kasus/(\d+)/"')
+_next_person = itertools.cycle(PEOPLE)
+_lock = threading.Lock()
+
+
+class Staff(HttpUser):
+    wait_time = between(1, 3)
+
+    def on_start(self) -> None:
+        with _lock:
+            self.person = next(_next_person)
+        self.client.get("/masuk/", name="/masuk/")
+        token = self.client.cookies.get("csrftoken", "")
+        self.client.post("/masuk/", data={"username": self.person["username"], "password": PASSWORD,
+                                          "csrfmiddlewaretoken": token},
+                         headers={"Referer": self.client.base_url + "/masuk/"}, name="/masuk/ (POST)")
+        self.cases: list[str] = []
+
+    def _csrf(self) -> dict:
+        return {"csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")}
+
+    @task(5)
+    def inbox(self) -> None:
+        answer = self.client.get("/tugas/", name="/tugas/")
+        self.cases = [m.decode() for m in CASE_LINK.findall(answer.content)][:20] or self.cases
+
+    @task(3)
+    def open_case(self) -> None:
+        if self.cases:
+            self.client.get(f"/kasus/{random.choice(self.cases)}/", name="/kasus/[id]/")
+
+    @task(2)
+    def start_case_with_upload(self) -> None:
+        start = self.person.get("start")
+        if not start:
+            return
+        fields = {**self._csrf(), "title": f"Beban {random.randrange(10**9)}", "note": ""}
+        files = {}
+        for key, kind in start["inputs"].items():
+            if kind == "document":
+                files[key] = (f"{key}.pdf", PDF, "application/pdf")
+            else:
+                fields[key] = f"Isian uji beban {key}"
+        self.client.post(start["url"], data=fields, files=files, name="/kasus/mulai/[id]/ (POST, unggah)",
+                         headers={"Referer": self.client.base_url + start["url"]})
+
+    @task(1)
+    def case_record_pdf(self) -> None:
+        if self.cases:
+            self.client.get(f"/kasus/{random.choice(self.cases)}/rekaman.pdf", name="/kasus/[id]/rekaman.pdf")
+
+    @task(1)
+    def monev_or_archive(self) -> None:
+        if self.person["role"] == "auditor":
+            word = random.choice(["SPSE", "Pokja", "akun", "pemeliharaan", "Admin"])
+            self.client.get(f"/arsip/?q={word}", name="/arsip/?q=")
+        elif self.person["role"] == "kepala_lpse":
+            self.client.get("/monev/", name="/monev/")
