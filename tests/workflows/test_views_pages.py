@@ -111,3 +111,24 @@ def test_the_sop_page_offers_its_sheet(seed_sops, people, client):
     assert reverse("sop_sheet_pdf", args=["kaltim", "KALTIM-REG-ADMIN-PPE"]) in page
     assert "Menerima dan melakukan pemeriksaan kelengkapan berkas" in page and "30 Menit" in page
     assert client.get(reverse("sop_detail", args=["ponorogo", "TIDAK-ADA"])).status_code == 404
+
+
+def test_the_sop_list_is_paged_and_filtered_by_agency_in_constant_queries(seed_sops, people, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import Agency
+    from workflows.models import Sop
+
+    client.force_login(people["helpdesk.kkp"])
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("sop_list"))
+    kaltim = Agency.objects.get(code="kaltim")
+    Sop.objects.bulk_create([Sop(code=f"UJI-{i:03d}", agency=kaltim, name=f"SOP UJI {i:03d}") for i in range(120)])
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("sop_list")).content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert page.count('class="sop-list"') >= 1 and "Halaman 1 dari 3" in page
+    only = client.get(reverse("sop_list") + "?instansi=ponorogo").content.decode()
+    assert "PEMBAHARUAN UPDATE SPSE" in only and "SOP UJI" not in only
+    assert "semua instansi ditampilkan" in client.get(reverse("sop_list") + "?instansi=tidak-ada").content.decode()

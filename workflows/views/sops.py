@@ -3,7 +3,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,12 +22,24 @@ def _sops():
         Prefetch("versions", queryset=SopVersion.objects.order_by("-number")))
 
 
+SOPS_PER_PAGE = 50
+
+
 @login_required
 def sop_list(request):
-    sops = list(_sops().order_by("agency__name", "name"))
+    """Every agency's SOPs, 50 a page, optionally of one agency; the national templates."""
+    listed = (Sop.objects.filter(agency__isnull=False).select_related("agency", "template")
+              .annotate(version_count=Count("versions")).order_by("agency__name", "name", "pk"))
+    agencies = Agency.objects.filter(sops__isnull=False).distinct().order_by("name")
+    code = request.GET.get("instansi", "")
+    chosen = agencies.filter(code=code).first() if code.isascii() and 0 < len(code) <= 50 else None
+    if chosen is not None:
+        listed = listed.filter(agency=chosen)
+    templates = (Sop.objects.filter(agency__isnull=True).annotate(version_count=Count("versions"))
+                 .order_by("name"))
     return render(request, "workflows/sop_list.html", {
-        "sops": [sop for sop in sops if not sop.is_template],
-        "templates": [sop for sop in sops if sop.is_template]})
+        "page": Paginator(listed, SOPS_PER_PAGE).get_page(request.GET.get("page")), "agencies": agencies,
+        "chosen": chosen, "unknown": bool(code) and chosen is None, "templates": templates})
 
 
 def _page(request, sop: Sop, **extra):
