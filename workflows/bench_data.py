@@ -392,11 +392,11 @@ class Builder:
         next_sop = (Sop.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
         next_version = (SopVersion.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
         sops, versions = [], []
+        names = {name: SopSpec.from_data(definition).name for name, _text, definition in texts}
         for agency in Agency.objects.filter(pk__in=self.new_agency_ids).order_by("pk"):
             for name, text, definition in texts:
                 own = _rewritten(text, agency.code)
-                sops.append(Sop(id=next_sop, code=definition["code"], agency_id=agency.pk,
-                                name=SopSpec.from_data(definition).name))
+                sops.append(Sop(id=next_sop, code=definition["code"], agency_id=agency.pk, name=names[name]))
                 versions.append(SopVersion(id=next_version, sop_id=next_sop, number=1, source_name=name,
                                            source_text=own, source_sha256=hashlib.sha256(own.encode()).hexdigest(),
                                            definition=definition_for(definition, agency.code),
@@ -457,10 +457,13 @@ class Builder:
             if i < len(coverage):
                 code, fate = coverage[i]
                 runnable = rng.choice(by_code[code])
+                rng.coverage = True  # starts early enough to reach its step before the anchor
             else:
                 runnable = self.runnables[rng.randrange(len(self.runnables))]
                 roll = rng.random()
-                fate = "done" if roll < 0.55 else "cancelled" if roll < 0.62 else "open"
+                # Most finished; some cancelled; a quarter waiting somewhere (recent, some overdue).
+                fate = ("done" if roll < 0.68 else "cancelled" if roll < 0.75
+                        else f"open:{rng.choice(runnable.spec.steps).no}")
             self.case(runnable, fate, rng)
             if (i + 1) % CHUNK == 0:
                 writer.flush()
@@ -476,8 +479,9 @@ class Builder:
         w, spec, cal = self.writer, r.spec, r.calendar
         target = int(fate.split(":")[1]) if fate.startswith("open:") else None
         # When it starts: open cases are recent, finished ones spread over the year.
-        span = 60 if target is not None else 30 if fate == "open" else 365
-        floor = 40 if target is not None else 0
+        forced = fate.startswith("open:") and getattr(rng, "coverage", False)
+        span = 60 if forced else 30 if target is not None else 365
+        floor = 40 if forced else 0
         while True:
             moment = self.anchor - datetime.timedelta(days=rng.uniform(floor, span))
             moment = cal.add_working_minutes(moment, rng.randint(0, 300)).replace(microsecond=0)
