@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1:8000
 # unless SITE_URL is set in the environment (e.g. the public address behind a proxy).
 SITE_URL ?= http://$(HOST)
 
-.PHONY: install run setup test e2e bench check-system clean messages vendor lock
+.PHONY: install run setup test e2e bench load check-system clean messages vendor lock
 
 # Every dependency pinned with its hashes (requirements.lock); the project itself on top, no deps.
 $(STAMP): pyproject.toml requirements.lock
@@ -70,6 +70,16 @@ vendor:
 	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/pico.min.css
 	cp node_modules/axe-core/axe.min.js tests/e2e/vendor/axe.min.js
 
-# Render-time benchmarks (median of 7 runs; target under 0.5 s per document).
+# Benchmarks: render times (median of 7 runs; target under 0.5 s per document), then every page
+# and a transition at 1,000 and 100,000 cases (1,000,000 with BENCH_LARGE=1) on throwaway
+# PostgreSQL databases (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres);
+# figures in bench/results.json.
 bench: install
 	$(PY) bench/bench_pdf.py
+	$(PY) bench/bench_pages.py
+
+# Load test: gunicorn (2 workers x 4 threads, production mode on plain HTTP) and the task worker
+# against the 100,000-case database of make bench; Locust runs 50 staff for 3 minutes while one
+# worker is killed every 20 s; then a consistency check of every case.
+load: install
+	$(PY) bench/load.py
