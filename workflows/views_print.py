@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from django.shortcuts import get_object_or_404
 
 from workflows.models import Sop, SopVersion
-from workflows.pdf.sheet import SheetNotFound, find_sop_version, render_sop_sheet, sheet_filename
+from workflows.pdf.sheet import SheetNotFound, find_sop_version, sheet_pdf, sheet_filename
 
 
 def _get_sop_version(sop: Sop, raw_number: str | None) -> SopVersion:
@@ -31,7 +31,7 @@ def sop_sheet_pdf(request: HttpRequest, code: str, agency: str | None = None) ->
     (no ``agency``), as a PDF; any signed-in person may print it."""
     sop = get_object_or_404(Sop, code=code, **({"agency__code": agency} if agency else {"agency__isnull": True}))
     version = _get_sop_version(sop, request.GET.get("versi"))
-    response = HttpResponse(render_sop_sheet(version), content_type="application/pdf")
+    response = HttpResponse(sheet_pdf(version), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{sheet_filename(version)}"'
     return response
 

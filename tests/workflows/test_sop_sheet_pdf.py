@@ -391,3 +391,21 @@ def test_the_view_serves_the_sheet_to_signed_in_people_only(seed_sops, people):
         request.user = people["auditor.ponorogo"]
         with pytest.raises(Http404):
             sop_sheet_pdf(request, agency="ponorogo", code=code)
+
+
+def test_a_sheet_is_rendered_once_per_language_and_letterhead(seed_sops, people, client, monkeypatch):
+    from django.urls import reverse
+
+    from workflows.pdf import sheet
+
+    renders = []
+    real = sheet.render_sop_sheet
+    monkeypatch.setattr(sheet, "render_sop_sheet", lambda version: renders.append(version.pk) or real(version))
+    client.force_login(people["kepala.lpse.ponorogo"])
+    url = reverse("sop_sheet_pdf", args=["ponorogo", "PNG-UPDATE-SPSE"])
+    first, again = client.get(url), client.get(url)
+    assert first.content == again.content and first.content.startswith(b"%PDF") and len(renders) == 1
+    agency = seed_sops["PNG-UPDATE-SPSE"].agency
+    agency.paper_size = "F4"
+    agency.save()
+    assert client.get(url).content != first.content and len(renders) == 2  # the agency's paper changed

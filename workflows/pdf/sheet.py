@@ -18,13 +18,17 @@ WeasyPrint's layout boxes.
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Agency, PaperSize, Unit
@@ -740,6 +744,35 @@ def preview_html(spec: SopSpec, agency: Agency, *, static_url: str) -> str:
     html = build_sheet(version).html
     return html.replace('href="pdf/', f'href="{static_url}pdf/').replace(
         "</head>", f'<link rel="stylesheet" href="{static_url}css/sheet_preview.css"></head>', 1)
+
+
+def _sheet_key(version: SopVersion) -> str:
+    """What the printed sheet depends on besides the (immutable) version: the language of its
+    labels and the agency's paper, logo and issuing unit, which its administrator may change."""
+    agency = version.sop.agency
+    unit = (Unit.objects.filter(agency=agency, kind=version.spec.sheet_unit).values_list("name", flat=True).first()
+            if agency else "")
+    parts = [str(version.pk), version.source_sha256, get_language() or "",
+             agency.paper_size if agency else "", agency.logo.name if agency and agency.logo else "", unit or ""]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def sheet_pdf(version: SopVersion) -> bytes:
+    """The sheet's PDF, rendered once and kept in the media storage (``lembar/``) for every
+    worker; a version never changes, so only the language or the agency's letterhead makes
+    another. A sheet that cannot be kept is still served."""
+    path = f"lembar/{_sheet_key(version)}.pdf"
+    try:
+        with default_storage.open(path, "rb") as kept:
+            return kept.read()
+    except (FileNotFoundError, OSError):
+        pass
+    pdf = render_sop_sheet(version)
+    try:
+        default_storage.save(path, ContentFile(pdf))
+    except OSError:
+        pass
+    return pdf
 
 
 def render_sop_sheet(version: SopVersion) -> bytes:
