@@ -87,7 +87,7 @@ def test_the_xlsx_holds_the_same_table_with_formulas_neutralised(evil, archive, 
     response = client.get(reverse("archive_xlsx"))
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"].endswith('.xlsx"')
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[0] == HEADER
     by_id = {row[0]: row for row in rows[1:]}
@@ -101,7 +101,7 @@ def test_the_xlsx_holds_the_same_table_with_formulas_neutralised(evil, archive, 
 def test_the_xlsx_dates_are_date_cells_in_the_agencys_zone(archive, people, client):
     """Sortable and filterable in Excel; shown as the case page shows them, with WIB/WITA."""
     client.force_login(people["auditor.bpk"])
-    sheet = load_workbook(io.BytesIO(client.get(reverse("archive_xlsx")).content)).active
+    sheet = load_workbook(io.BytesIO(client.get(reverse("archive_xlsx")).getvalue())).active
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
     started, closed = rows[archive.on_time.pk][7], rows[archive.on_time.pk][8]
     assert started.is_date and started.value == datetime.datetime(2026, 11, 23, 9, 0)
@@ -113,7 +113,7 @@ def test_the_xlsx_dates_are_date_cells_in_the_agencys_zone(archive, people, clie
 
 def test_the_xlsx_has_the_nomor_sop_where_the_sheet_has_one(archive, people, client):
     client.force_login(people["auditor.bpk"])
-    sheet = load_workbook(io.BytesIO(client.get(reverse("archive_xlsx")).content)).active
+    sheet = load_workbook(io.BytesIO(client.get(reverse("archive_xlsx")).getvalue())).active
     nomor = {row[0]: row[3] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert nomor[archive.kaltim.pk] == "J00.3/0619/BPLPSE/B.PBJ"
     assert nomor[archive.on_time.pk] is None  # the Ponorogo sheet has none: an empty cell
