@@ -14,13 +14,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Agency
+from accounts.models import Agency, User
 from workflows import states
 from workflows.models import Case, SopVersion, StepRun
 from workflows.templatetags.tanggal import tanggal
@@ -103,30 +103,49 @@ class LocalTime:
     zone: str  # WIB / WITA / WIT, shown by the cell's number format
 
 
-def _moment(value: datetime.datetime | None, agency, as_cell: bool):
-    if not as_cell:
-        return tanggal(value, agency)
-    if value is None:
-        return None
-    return LocalTime(timezone.localtime(value, agency.tzinfo).replace(tzinfo=None), agency.time_zone)
+class RowMaker:
+    """Turns a case's values into its row. Made once per export: the words (Selesai,
+    Terlambat, ...) are translated once and each day's written date ("Senin, 23 November
+    2026") formatted once, not once per row."""
+
+    def __init__(self, date_cells: bool = False):
+        self.date_cells = date_cells
+        self.states: dict[str, str] = {}
+        self.late, self.on_time = _("Terlambat"), _("Tepat waktu")
+        self.days: dict[datetime.date, str] = {}
+        self.sheets: dict[int, tuple[str, str]] = {}
+
+    def moment(self, value: datetime.datetime | None, agency):
+        if value is None:
+            return None if self.date_cells else ""
+        local = timezone.localtime(value, agency.tzinfo)
+        if self.date_cells:
+            return LocalTime(local.replace(tzinfo=None), agency.time_zone)
+        day = local.date()
+        if day not in self.days:
+            self.days[day] = tanggal(local, agency).rsplit(" ", 2)[0]  # what tanggal writes before the time
+        return f"{self.days[day]} {local:%H.%M} {agency.time_zone}"
+
+    def __call__(self, pk, title, version: SopVersion, agency, state, started_at, closed_at, late: int,
+                 names: list[str]) -> list:
+        if version.pk not in self.sheets:
+            self.sheets[version.pk] = (version.spec.name, version.spec.sheet.get("nomor", "") or "")
+        if state not in self.states:
+            self.states[state] = _state_label(state)
+        name, nomor = self.sheets[version.pk]
+        values = [
+            pk, title, name, nomor, version.number, agency.name, self.states[state],
+            self.moment(started_at, agency), self.moment(closed_at, agency),
+            self.late if late else self.on_time, late, PELAKSANA_SEPARATOR.join(names),
+        ]
+        return [neutralise(v) for v in values]
 
 
 def case_row(case: Case, *, date_cells: bool = False) -> list:
     """One case as the columns of COLUMNS, already neutralised. Dates are text as the case page
     writes them, or with ``date_cells`` LocalTime values that a spreadsheet can sort and filter."""
-    return _row(case.pk, case.title, case.sop_version, case.agency, case.state, case.started_at, case.closed_at,
-                late_steps(case), pelaksana_names(case), date_cells)
-
-
-def _row(pk, title, version: SopVersion, agency, state, started_at, closed_at, late: int, names: list[str],
-         date_cells: bool) -> list:
-    spec = version.spec
-    values = [
-        pk, title, spec.name, spec.sheet.get("nomor", "") or "", version.number, agency.name, _state_label(state),
-        _moment(started_at, agency, date_cells), _moment(closed_at, agency, date_cells),
-        _("Terlambat") if late else _("Tepat waktu"), late, PELAKSANA_SEPARATOR.join(names),
-    ]
-    return [neutralise(v) for v in values]
+    return RowMaker(date_cells)(case.pk, case.title, case.sop_version, case.agency, case.state, case.started_at,
+                                case.closed_at, late_steps(case), pelaksana_names(case))
 
 
 # Cases read per round trip of a streamed export: big enough that the per-chunk queries cost
@@ -163,6 +182,20 @@ class ByIdCache:
         return self.objects[pk]
 
 
+class NameCache(ByIdCache):
+    """People's names as the archive writes them (full name, else username), by id."""
+
+    def __init__(self):
+        super().__init__(None)
+
+    def load(self, ids: Iterable[int]) -> None:
+        missing = set(ids) - self.objects.keys()
+        if missing:
+            for pk, full_name, username in User.objects.filter(pk__in=missing).values_list(
+                    "pk", "full_name", "username"):
+                self.objects[pk] = full_name or username
+
+
 def versions_cache() -> ByIdCache:
     return ByIdCache(SopVersion.objects.only("pk", "number", "source_name", "source_sha256", "definition"))
 
@@ -171,24 +204,31 @@ def case_rows(cases: QuerySet[Case], *, date_cells: bool = False, chunk_size: in
     """The rows of ``cases`` for a streamed download, in the order of ``cases``: the cases as
     values through a database cursor, ``chunk_size`` at a time, each chunk's step runs (who
     acted, what was late) in one query, versions and agencies read once per export."""
-    versions, agencies = versions_cache(), ByIdCache(Agency.objects.all())
+    versions, agencies, row = versions_cache(), ByIdCache(Agency.objects.all()), RowMaker(date_cells)
+    people = NameCache()
     for batch in chunks(cases.values_list(*_ROW_FIELDS).iterator(chunk_size=chunk_size), chunk_size):
         names: dict[int, list[str]] = defaultdict(list)
         late: dict[int, int] = defaultdict(int)
-        runs = (StepRun.objects.filter(case_id__in=[row[0] for row in batch]).order_by("pk")
-                .values_list("case_id", "due_at", "completed_at", "actor__full_name", "actor__username"))
-        for case_id, due_at, completed_at, full_name, username in runs.iterator(chunk_size=10 * chunk_size):
-            if due_at and completed_at and completed_at > due_at:
+        # Lateness as the database's boolean (StepRun.is_late), people by id from the cache:
+        # no timestamps to parse and no names to transfer per run.
+        runs = (StepRun.objects.filter(case_id__in=[values[0] for values in batch]).order_by("pk")
+                .annotate(late=ExpressionWrapper(Q(due_at__isnull=False, completed_at__gt=F("due_at")),
+                                                 output_field=BooleanField()))
+                .values_list("case_id", "late", "actor_id"))
+        runs = list(runs)
+        people.load(actor_id for _case_id, _late, actor_id in runs if actor_id is not None)
+        for case_id, is_late, actor_id in runs:
+            if is_late:
                 late[case_id] += 1
-            if username is not None:  # the same test as pelaksana_names: a run with an actor
-                name = full_name or username
+            if actor_id is not None:  # the same names as pelaksana_names
+                name = people[actor_id]
                 if name not in names[case_id]:
                     names[case_id].append(name)
         versions.load(row[5] for row in batch)
         agencies.load(row[6] for row in batch)
         for pk, title, state, started_at, closed_at, version_id, agency_id in batch:
-            yield _row(pk, title, versions[version_id], agencies[agency_id], state, started_at, closed_at,
-                       late[pk], names[pk], date_cells)
+            yield row(pk, title, versions[version_id], agencies[agency_id], state, started_at, closed_at,
+                      late[pk], names[pk])
 
 
 def pdf_name(case: Case) -> str:
