@@ -33,7 +33,6 @@ def crowded_inbox(seed_sops, people):
     a due time; plus 3 a colleague has taken (shown, not counted)."""
     with time_machine.travel(NOW - datetime.timedelta(days=10), tick=False):
         case = start(seed_sops["PNG-UPDATE-SPSE"].latest_version, "Asli")
-    StepRun.objects.filter(case=case).update(due_at=NOW - datetime.timedelta(days=9))
     dues = ([NOW - datetime.timedelta(hours=h + 1) for h in range(29)]
             + [NOW + datetime.timedelta(minutes=10 * m + 1) for m in range(20)]
             + [NOW + datetime.timedelta(days=d + 1) for d in range(60)] + [None] * 10)
