@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import csv
 import datetime
-import io
+import tempfile
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import Agency, User
 from workflows import states
-from workflows.models import Case, StepRun
+from workflows.models import Case, SopVersion, StepRun
 from workflows.templatetags.tanggal import tanggal
 
 COLUMNS = [
@@ -84,8 +87,12 @@ def late_steps(case: Case) -> int:
 
 
 def status_label(case: Case) -> str:
-    return _("Selesai") if case.state == states.DONE else _("Dibatalkan") if case.state == states.CANCELLED \
-        else states.label(case.state)
+    return _state_label(case.state)
+
+
+def _state_label(state: str) -> str:
+    return _("Selesai") if state == states.DONE else _("Dibatalkan") if state == states.CANCELLED \
+        else states.label(state)
 
 
 @dataclass(frozen=True)
@@ -96,30 +103,132 @@ class LocalTime:
     zone: str  # WIB / WITA / WIT, shown by the cell's number format
 
 
-def _moment(value: datetime.datetime | None, agency, as_cell: bool):
-    if not as_cell:
-        return tanggal(value, agency)
-    if value is None:
-        return None
-    return LocalTime(timezone.localtime(value, agency.tzinfo).replace(tzinfo=None), agency.time_zone)
+class RowMaker:
+    """Turns a case's values into its row. Made once per export: the words (Selesai,
+    Terlambat, ...) are translated once and each day's written date ("Senin, 23 November
+    2026") formatted once, not once per row."""
+
+    def __init__(self, date_cells: bool = False):
+        self.date_cells = date_cells
+        self.states: dict[str, str] = {}
+        self.late, self.on_time = _("Terlambat"), _("Tepat waktu")
+        self.days: dict[datetime.date, str] = {}
+        self.sheets: dict[int, tuple[str, str]] = {}
+
+    def moment(self, value: datetime.datetime | None, agency):
+        if value is None:
+            return None if self.date_cells else ""
+        local = timezone.localtime(value, agency.tzinfo)
+        if self.date_cells:
+            return LocalTime(local.replace(tzinfo=None), agency.time_zone)
+        day = local.date()
+        if day not in self.days:
+            self.days[day] = tanggal(local, agency).rsplit(" ", 2)[0]  # what tanggal writes before the time
+        return f"{self.days[day]} {local:%H.%M} {agency.time_zone}"
+
+    def __call__(self, pk, title, version: SopVersion, agency, state, started_at, closed_at, late: int,
+                 names: list[str]) -> list:
+        if version.pk not in self.sheets:
+            self.sheets[version.pk] = (version.spec.name, version.spec.sheet.get("nomor", "") or "")
+        if state not in self.states:
+            self.states[state] = _state_label(state)
+        name, nomor = self.sheets[version.pk]
+        values = [
+            pk, title, name, nomor, version.number, agency.name, self.states[state],
+            self.moment(started_at, agency), self.moment(closed_at, agency),
+            self.late if late else self.on_time, late, PELAKSANA_SEPARATOR.join(names),
+        ]
+        return [neutralise(v) for v in values]
 
 
 def case_row(case: Case, *, date_cells: bool = False) -> list:
     """One case as the columns of COLUMNS, already neutralised. Dates are text as the case page
     writes them, or with ``date_cells`` LocalTime values that a spreadsheet can sort and filter."""
-    late = late_steps(case)
-    values = [
-        case.pk, case.title, case.spec.name, case.spec.sheet.get("nomor", "") or "", case.sop_version.number,
-        case.agency.name, status_label(case), _moment(case.started_at, case.agency, date_cells),
-        _moment(case.closed_at, case.agency, date_cells), _("Terlambat") if late else _("Tepat waktu"), late,
-        PELAKSANA_SEPARATOR.join(pelaksana_names(case)),
-    ]
-    return [neutralise(v) for v in values]
+    return RowMaker(date_cells)(case.pk, case.title, case.sop_version, case.agency, case.state, case.started_at,
+                                case.closed_at, late_steps(case), pelaksana_names(case))
 
 
-def case_rows(cases: QuerySet[Case], *, date_cells: bool = False) -> Iterator[list]:
-    for case in for_export(cases).iterator(chunk_size=200):
-        yield case_row(case, date_cells=date_cells)
+# Cases read per round trip of a streamed export: big enough that the per-chunk queries cost
+# little, small enough that memory stays flat however large the archive is.
+CHUNK = 2000
+_ROW_FIELDS = ("pk", "title", "state", "started_at", "closed_at", "sop_version_id", "agency_id")
+
+
+def chunks(iterable: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class ByIdCache:
+    """Rows of one model by primary key, each read once for the duration of an export.
+
+    A streamed export reads its rows as plain values; the SOP version (whose parsed
+    definition, ``spec``, names the SOP) and the agency (name, zone) of each row come from
+    here, so a definition is loaded once per version, never once per row."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+        self.objects: dict = {}
+
+    def load(self, ids: Iterable[int]) -> None:
+        missing = set(ids) - self.objects.keys()
+        if missing:
+            self.objects.update(self.queryset.in_bulk(missing))
+
+    def __getitem__(self, pk):
+        if pk not in self.objects:
+            self.load([pk])
+        return self.objects[pk]
+
+
+class NameCache(ByIdCache):
+    """People's names as the archive writes them (full name, else username), by id."""
+
+    def __init__(self):
+        super().__init__(None)
+
+    def load(self, ids: Iterable[int]) -> None:
+        missing = set(ids) - self.objects.keys()
+        if missing:
+            for pk, full_name, username in User.objects.filter(pk__in=missing).values_list(
+                    "pk", "full_name", "username"):
+                self.objects[pk] = full_name or username
+
+
+def versions_cache() -> ByIdCache:
+    return ByIdCache(SopVersion.objects.only("pk", "number", "source_name", "source_sha256", "definition"))
+
+
+def case_rows(cases: QuerySet[Case], *, date_cells: bool = False, chunk_size: int = CHUNK) -> Iterator[list]:
+    """The rows of ``cases`` for a streamed download, in the order of ``cases``: the cases as
+    values through a database cursor, ``chunk_size`` at a time, each chunk's step runs (who
+    acted, what was late) in one query, versions and agencies read once per export."""
+    versions, agencies, row = versions_cache(), ByIdCache(Agency.objects.all()), RowMaker(date_cells)
+    people = NameCache()
+    for batch in chunks(cases.values_list(*_ROW_FIELDS).iterator(chunk_size=chunk_size), chunk_size):
+        names: dict[int, list[str]] = defaultdict(list)
+        late: dict[int, int] = defaultdict(int)
+        # Lateness as the database's boolean (StepRun.is_late), people by id from the cache:
+        # no timestamps to parse and no names to transfer per run.
+        runs = (StepRun.objects.filter(case_id__in=[values[0] for values in batch]).order_by("pk")
+                .annotate(late=ExpressionWrapper(Q(due_at__isnull=False, completed_at__gt=F("due_at")),
+                                                 output_field=BooleanField()))
+                .values_list("case_id", "late", "actor_id"))
+        runs = list(runs)
+        people.load(actor_id for _case_id, _late, actor_id in runs if actor_id is not None)
+        for case_id, is_late, actor_id in runs:
+            if is_late:
+                late[case_id] += 1
+            if actor_id is not None:  # the same names as pelaksana_names
+                name = people[actor_id]
+                if name not in names[case_id]:
+                    names[case_id].append(name)
+        versions.load(row[5] for row in batch)
+        agencies.load(row[6] for row in batch)
+        for pk, title, state, started_at, closed_at, version_id, agency_id in batch:
+            yield row(pk, title, versions[version_id], agencies[agency_id], state, started_at, closed_at,
+                      late[pk], names[pk])
 
 
 def pdf_name(case: Case) -> str:
@@ -128,17 +237,35 @@ def pdf_name(case: Case) -> str:
     return f"kasus-{case.pk}-{slug}.pdf" if slug else f"kasus-{case.pk}.pdf"
 
 
+class _Echo:
+    """A file that hands back what is written: csv.writer then returns each line as text."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_chunks(header: Iterable, rows: Iterable[list], *, rows_per_chunk: int = 500) -> Iterator[bytes]:
+    """The CSV a piece at a time, for a streamed response: the BOM and the header first (at
+    once, before any row is read), then ``rows_per_chunk`` rows per piece."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff".encode() + writer.writerow([neutralise(str(h)) for h in header]).encode("utf-8")
+    for batch in chunks(rows, rows_per_chunk):
+        yield "".join(writer.writerow(["" if v is None else v for v in row]) for row in batch).encode("utf-8")
+
+
 def csv_bytes(header: Iterable, rows: Iterable[list]) -> bytes:
     """UTF-8 with a byte-order mark, so Excel reads "Dra. Ni Luh Putu Ayu" and "—" as they are."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([neutralise(str(h)) for h in header])
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    return b"".join(csv_chunks(header, rows))
 
 
 def xlsx_bytes(header: Iterable, rows: Iterable[list], *, title: str, widths: list[int] | None = None) -> bytes:
+    with xlsx_file(header, rows, title=title, widths=widths) as spool:
+        return spool.read()
+
+
+def xlsx_file(header: Iterable, rows: Iterable[list], *, title: str, widths: list[int] | None = None):
+    """The workbook in a temporary file (rewound), for a FileResponse to stream: openpyxl's
+    write-only mode keeps no row in memory, so memory stays flat however many rows there are."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -170,6 +297,11 @@ def xlsx_bytes(header: Iterable, rows: Iterable[list], *, title: str, widths: li
 
     for row in rows:
         sheet.append([cell(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    spool = tempfile.TemporaryFile()
+    try:
+        book.save(spool)
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    return spool

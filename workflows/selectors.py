@@ -1,12 +1,15 @@
 """Reads that pages reuse: a person's task inbox, the SOPs they may start, a case's story."""
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Case as DbCase
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import ZONEINFO, User
 from workflows import engine
 from workflows.access import is_personal_key, lane_q, may_see_personal, participation_q
 from workflows.kelengkapan import missing_items
@@ -14,9 +17,10 @@ from workflows.models import Case, Sop, SopVersion, StepRun
 
 
 def open_runs_for(user: User) -> QuerySet[StepRun]:
-    """The waiting steps of every case where ``user`` holds the current step's lane."""
+    """The waiting steps of every case where ``user`` holds the current step's lane (one per
+    case: a case has one open step run, and lane_q joins nothing that could repeat it)."""
     return (StepRun.objects.filter(lane_q(user, prefix="case__"), completed_at__isnull=True)
-            .select_related("case__agency", "case__sop_version__sop", "assignee").distinct())
+            .select_related("case__agency", "case__sop_version__sop", "assignee"))
 
 
 @dataclass
@@ -31,31 +35,59 @@ class Task:
 
 @dataclass
 class Inbox:
-    tasks: list[Task]  # mine first, then the lane's open ones
-    waiting: int
+    tasks: list[Task]  # this page of them: mine first, then the lane's open ones
+    waiting: int  # the counters count every task, not only this page's
     due_today: int
     overdue: int
-    taken: list[Task]  # the lane's steps a colleague handles: shown, not counted
+    taken: list[Task]  # the lane's steps a colleague handles: shown (the first TAKEN_SHOWN), not counted
+    page: Page | None = None
+    taken_more: int = 0  # how many more a colleague handles than are shown
 
 
-def inbox_for(user: User) -> Inbox:
-    """Tasks soonest-due first (no due time last), with the dashboard counters."""
+INBOX_PER_PAGE = 50
+TAKEN_SHOWN = 50
+
+
+def _due_today_q(now) -> Q:
+    """Not yet late, and due before the end of today in the case's agency zone (WIB/WITA/WIT)."""
+    condition = Q(pk__in=[])
+    for zone, tzinfo in ZONEINFO.items():
+        tomorrow = timezone.localtime(now, tzinfo).date() + datetime.timedelta(days=1)
+        condition |= Q(case__agency__time_zone=zone, due_at__lt=datetime.datetime.combine(
+            tomorrow, datetime.time.min, tzinfo=tzinfo))
+    return Q(due_at__gte=now) & condition
+
+
+def _task(run: StepRun, user: User, now) -> Task:
+    case = run.case
+    overdue = bool(run.due_at and run.due_at < now)
+    # Each task counts once: an overdue step is "terlambat", not also "jatuh tempo hari ini".
+    due_today = bool(run.due_at and not overdue and timezone.localtime(run.due_at, case.agency.tzinfo).date()
+                     == timezone.localtime(now, case.agency.tzinfo).date())
+    return Task(run=run, case=case, step=case.spec.step(run.step_no), overdue=overdue, due_today=due_today,
+                mine=run.assignee_id == user.pk)
+
+
+def inbox_for(user: User, page=1) -> Inbox:
+    """One page of tasks (INBOX_PER_PAGE), soonest due first (no due time last), with the
+    dashboard counters over all of them. The same number of queries for 10 tasks or 2,000:
+    the counters are one aggregate, the page one query (a bad ``page`` gives the last page)."""
     now = timezone.now()
-    tasks, taken = [], []
-    for run in open_runs_for(user):
-        case = run.case
-        local_today = timezone.localtime(now, case.agency.tzinfo).date()
-        overdue = bool(run.due_at and run.due_at < now)
-        # Each task counts once: an overdue step is "terlambat", not also "jatuh tempo hari ini".
-        due_today = bool(run.due_at and not overdue
-                         and timezone.localtime(run.due_at, case.agency.tzinfo).date() == local_today)
-        task = Task(run=run, case=case, step=case.spec.step(run.step_no), overdue=overdue, due_today=due_today,
-                    mine=run.assignee_id == user.pk)
-        (taken if run.assignee_id not in (None, user.pk) else tasks).append(task)
-    far = timezone.now().replace(year=9999)
-    tasks.sort(key=lambda t: (not t.mine, t.run.due_at or far, t.run.activated_at))
-    return Inbox(tasks=tasks, waiting=len(tasks), due_today=sum(t.due_today for t in tasks),
-                 overdue=sum(t.overdue for t in tasks), taken=taken)
+    runs = open_runs_for(user)
+    lane = runs.filter(Q(assignee__isnull=True) | Q(assignee=user))
+    counts = lane.aggregate(waiting=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)),
+                            due_today=Count("pk", filter=_due_today_q(now)))
+    ordered = lane.annotate(others_first=DbCase(When(assignee=user, then=Value(0)), default=Value(1))).order_by(
+        "others_first", F("due_at").asc(nulls_last=True), "activated_at", "pk")
+    paginator = Paginator(ordered, INBOX_PER_PAGE)
+    paginator.count = counts["waiting"]  # counted above already
+    tasks_page = paginator.get_page(page)
+    others = runs.exclude(assignee__isnull=True).exclude(assignee=user).order_by(
+        F("due_at").asc(nulls_last=True), "activated_at", "pk")
+    taken = [_task(run, user, now) for run in others[:TAKEN_SHOWN + 1]]
+    return Inbox(tasks=[_task(run, user, now) for run in tasks_page], waiting=counts["waiting"],
+                 due_today=counts["due_today"], overdue=counts["overdue"], taken=taken[:TAKEN_SHOWN],
+                 page=tasks_page, taken_more=len(taken) - TAKEN_SHOWN if len(taken) > TAKEN_SHOWN else 0)
 
 
 def cases_of(user: User) -> QuerySet[Case]:

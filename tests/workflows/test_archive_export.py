@@ -87,7 +87,7 @@ def test_the_xlsx_holds_the_same_table_with_formulas_neutralised(evil, archive, 
     response = client.get(reverse("archive_xlsx"))
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"].endswith('.xlsx"')
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[0] == HEADER
     by_id = {row[0]: row for row in rows[1:]}
@@ -101,7 +101,7 @@ def test_the_xlsx_holds_the_same_table_with_formulas_neutralised(evil, archive, 
 def test_the_xlsx_dates_are_date_cells_in_the_agencys_zone(archive, people, client):
     """Sortable and filterable in Excel; shown as the case page shows them, with WIB/WITA."""
     client.force_login(people["auditor.bpk"])
-    sheet = load_workbook(io.BytesIO(client.get(reverse("archive_xlsx")).content)).active
+    sheet = load_workbook(io.BytesIO(client.get(reverse("archive_xlsx")).getvalue())).active
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
     started, closed = rows[archive.on_time.pk][7], rows[archive.on_time.pk][8]
     assert started.is_date and started.value == datetime.datetime(2026, 11, 23, 9, 0)
@@ -113,7 +113,7 @@ def test_the_xlsx_dates_are_date_cells_in_the_agencys_zone(archive, people, clie
 
 def test_the_xlsx_has_the_nomor_sop_where_the_sheet_has_one(archive, people, client):
     client.force_login(people["auditor.bpk"])
-    sheet = load_workbook(io.BytesIO(client.get(reverse("archive_xlsx")).content)).active
+    sheet = load_workbook(io.BytesIO(client.get(reverse("archive_xlsx")).getvalue())).active
     nomor = {row[0]: row[3] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert nomor[archive.kaltim.pk] == "J00.3/0619/BPLPSE/B.PBJ"
     assert nomor[archive.on_time.pk] is None  # the Ponorogo sheet has none: an empty cell
@@ -262,3 +262,77 @@ def test_the_zip_carries_the_real_case_records_registered_for_verification(archi
     assert pdf.startswith(b"%PDF-")
     record = CaseRecord.objects.get(case=archive.cancelled)
     assert record.generated_by == people["auditor.ponorogo"] and record.sha256 == row[13]
+
+
+# -- streamed downloads (issue 13: 100,000 cases) ---------------------------------------------
+
+def old_style_rows(user, **params):
+    """The rows as the export made them before it streamed: one Case object per row."""
+    from django.http import QueryDict
+
+    from workflows import archive_export
+    from workflows.archive import ArchiveFilter
+
+    query = QueryDict(mutable=True)
+    query.update(params)
+    cases = archive_export.for_export(ArchiveFilter(query, user=user).qs)
+    return archive_export.COLUMNS, [archive_export.case_row(case) for case in cases]
+
+
+def test_the_csv_streams_the_same_bytes_as_the_file_built_in_memory(evil, archive, people, client):
+    from django.http import StreamingHttpResponse
+
+    from workflows import archive_export
+
+    client.force_login(people["auditor.bpk"])
+    response = client.get(reverse("archive_csv"))
+    assert isinstance(response, StreamingHttpResponse)
+    assert response.getvalue() == archive_export.csv_bytes(*old_style_rows(people["auditor.bpk"]))
+    chunks = list(client.get(reverse("archive_csv")).streaming_content)
+    assert chunks[0].startswith(b"\xef\xbb\xbf") and chunks[0].endswith(b"Pelaksana\r\n")  # the header at once
+
+
+def test_the_streamed_csv_keeps_the_persons_language(archive, people, client):
+    auditor = people["auditor.bpk"]
+    auditor.language = "en"
+    auditor.save(update_fields=["language"])
+    client.force_login(auditor)
+    rows = read_csv(client.get(reverse("archive_csv"), {"status": "done"}))
+    assert rows[0][0] == "Case no."  # the body is read after the view returned: still in English
+    assert {row[6] for row in rows[1:]} == {"Completed"}
+
+
+def test_the_xlsx_is_a_streamed_file_with_the_rows_built_one_case_at_a_time(evil, archive, people, client):
+    from django.http import FileResponse
+
+    client.force_login(people["auditor.bpk"])
+    response = client.get(reverse("archive_xlsx"))
+    assert isinstance(response, FileResponse) and int(response["Content-Length"]) > 0
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
+    rows = [["" if v is None else v for v in row] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    _header, expected = old_style_rows(people["auditor.bpk"])
+    text_columns = [0, 1, 2, 3, 4, 5, 6, 9, 10, 11]  # the dates are date cells here, text in the CSV
+    assert [[row[i] for i in text_columns] for row in rows] == [[row[i] for i in text_columns] for row in expected]
+
+
+def test_the_export_reads_no_definition_per_row_and_the_same_queries_for_more_cases(archive, people, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.workflows.test_archive import finish as finish_case
+
+    client.force_login(people["auditor.bpk"])
+    client.get(reverse("archive_csv")).getvalue()
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("archive_csv")).getvalue()
+        return [q["sql"] for q in captured.captured_queries]
+
+    few = queries()
+    version = archive.on_time.sop_version
+    for i in range(6):
+        finish_case(version, f"Kasus tambahan {i}", T0)
+    many = queries()
+    assert len(few) == len(many), (len(few), len(many))
+    assert sum('"definition"' in sql for sql in many) <= 2  # once per SOP version of the export, not per row

@@ -83,12 +83,12 @@ def test_the_page_filters_and_downloads(known, people, client):
         assert "B dikembalikan" in returned and "A terlambat" not in returned
         bad = client.get(reverse("deviations"), {"dari": "2026-02-30", "jenis": "x"})
         assert bad.status_code == 400 and "Tanggal tidak dikenali" in bad.content.decode()
-        csv_text = client.get(reverse("deviation_csv"), {"jenis": "terlambat"}).content.decode("utf-8-sig")
+        csv_text = client.get(reverse("deviation_csv"), {"jenis": "terlambat"}).getvalue().decode("utf-8-sig")
         xlsx = client.get(reverse("deviation_xlsx"))
     lines = csv_text.strip().splitlines()
     assert lines[0].startswith("No. kasus,Judul,SOP,Instansi,Langkah")
     assert len(lines) == 4 and any("Menunggu laporan vendor" in line and ",60," in line for line in lines)
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(xlsx.getvalue())).active
     assert sheet.max_row == 6  # header and the five rows of the head's register
     client.force_login(people["pokja.ponorogo"])
     assert client.get(reverse("deviations")).status_code == 403

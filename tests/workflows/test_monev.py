@@ -94,7 +94,7 @@ def test_the_page_shows_charts_and_the_form_prints_what_the_head_wrote(known, pe
         data |= {"nilai_2": "tidak", "catatan_2": "Laporan vendor sering terlambat",
                  "tindakan_2": "Minta vendor mengirim laporan H-1"}
         pdf = client.post(reverse("monitoring_form") + f"?sop={sop}", data)
-        csv_text = client.get(reverse("monev_csv")).content.decode("utf-8-sig")
+        csv_text = client.get(reverse("monev_csv")).getvalue().decode("utf-8-sig")
         report_pdf = client.get(reverse("monev_pdf"))
     assert pdf["Content-Type"] == "application/pdf"
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split())

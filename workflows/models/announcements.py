@@ -28,6 +28,10 @@ class Announcement(models.Model):
         verbose_name = _("pengumuman pemeliharaan")
         verbose_name_plural = _("pengumuman pemeliharaan")
         ordering = ["-starts_at"]
+        # current_announcements(): those not ended yet (a range of ends_at; ended ones, which
+        # pile up over the years, are never read), soonest first, per agency for ?instansi=.
+        indexes = [models.Index(fields=["ends_at", "starts_at"], name="announcement_current"),
+                   models.Index(fields=["agency", "ends_at", "starts_at"], name="announcement_agency_current")]
 
     def __str__(self) -> str:
         return self.text[:80]

@@ -2,6 +2,7 @@
 import html
 
 from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,6 +15,12 @@ from workflows.announcements import current_announcements
 from workflows.templatetags.tanggal import tanggal
 
 
+PER_PAGE = 25
+# The JSON and the feed carry the soonest this many (docs/api.md): a portal's running text
+# needs the next few maintenance windows, not every one announced nationwide.
+FEED_LIMIT = 100
+
+
 def _filtered(request):
     announcements = current_announcements()
     if agency := request.GET.get("instansi"):
@@ -22,7 +29,8 @@ def _filtered(request):
 
 
 def announcement_list(request):
-    return render(request, "workflows/announcements.html", {"announcements": _filtered(request)})
+    page = Paginator(_filtered(request), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "workflows/announcements.html", {"announcements": page, "page": page})
 
 
 def plain_text(text: str) -> str:
@@ -42,7 +50,7 @@ def announcement_json(request):
         "id": a.pk, "instansi": a.agency.code, "nama_instansi": a.agency.name, "teks": plain_text(a.text),
         "mulai": a.starts_at.isoformat(), "selesai": a.ends_at.isoformat(), "zona_waktu": a.agency.time_zone,
         "running_text": running_text(a), "diumumkan": a.published_at.isoformat(),
-    } for a in _filtered(request)]
+    } for a in _filtered(request)[:FEED_LIMIT]]
     # Every text value is plain text (docs/api.md): safe to put into a page as text, never as HTML.
     response = JsonResponse({"format": "text/plain", "pengumuman": data}, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"  # read by SPSE portals on other origins
@@ -62,7 +70,7 @@ class AnnouncementFeed(Feed):
         return None
 
     def items(self):
-        return _filtered(self.request)[:50]
+        return _filtered(self.request)[:FEED_LIMIT]
 
     def item_title(self, item):
         return f"{item.agency.name}: {tanggal(item.starts_at, item.agency)}"

@@ -19,7 +19,7 @@ from workflows.access import audited_agencies
 from workflows.archive import ArchiveFilter, may_use_archive
 from workflows.models import ExportJob
 from workflows.tasks import build_archive_zip
-from workflows.views.responses import refuse
+from workflows.views.responses import refuse, table_download
 
 PER_PAGE = 25
 
@@ -54,10 +54,6 @@ def _scope_label(user) -> str:
     return ", ".join(Agency.objects.filter(pk__in=agencies).values_list("name", flat=True))
 
 
-def _stamp() -> str:
-    return timezone.localtime().strftime("%Y%m%d-%H%M")
-
-
 @auditor_required
 def archive_list(request):
     filterset = ArchiveFilter(request.GET, user=request.user, request=request)
@@ -80,29 +76,24 @@ def _valid_filter_or_back(request) -> tuple[ArchiveFilter, HttpResponse | None]:
     return filterset, redirect(_list_url(_query(request)))
 
 
-@auditor_required
-def archive_csv(request):
+def _table(request, kind: str):
+    """The filtered archive as a CSV (streamed) or XLSX (a streamed temporary file); see table_download."""
     filterset, back = _valid_filter_or_back(request)
     if back:
         return back
-    content = archive_export.csv_bytes(archive_export.COLUMNS, archive_export.case_rows(filterset.qs))
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="arsip-kasus-{_stamp()}.csv"'
-    return response
+    rows = archive_export.case_rows(filterset.qs, date_cells=kind == "xlsx")
+    return table_download(kind, archive_export.COLUMNS, rows, stem="arsip-kasus", title=_("Arsip kasus"),
+                          widths=archive_export.WIDTHS)
+
+
+@auditor_required
+def archive_csv(request):
+    return _table(request, "csv")
 
 
 @auditor_required
 def archive_xlsx(request):
-    filterset, back = _valid_filter_or_back(request)
-    if back:
-        return back
-    content = archive_export.xlsx_bytes(archive_export.COLUMNS,
-                                        archive_export.case_rows(filterset.qs, date_cells=True),
-                                        title=_("Arsip kasus"))
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="arsip-kasus-{_stamp()}.xlsx"'
-    return response
+    return _table(request, "xlsx")
 
 
 @auditor_required

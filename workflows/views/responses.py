@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from lpse_sop.errors import back_url
-from workflows.archive_export import csv_bytes, xlsx_bytes
+from workflows.archive_export import csv_chunks, xlsx_file
 from workflows.exceptions import ActionRefused
 
 
@@ -60,11 +60,26 @@ def title_field(form) -> None:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def in_language(chunks, language: str | None):
+    """``chunks`` made in ``language``: a streamed body is read after the view has returned,
+    when LanguageMiddleware has already put the thread's language back."""
+    with translation.override(language):
+        yield from chunks
+
+
 def table_download(kind: str, header, rows, *, stem: str, title: str, widths=None) -> HttpResponse:
-    """A table as a CSV or XLSX attachment named ``<stem>-<local time>.<kind>``."""
+    """A table as a CSV or XLSX attachment named ``<stem>-<local time>.<kind>``.
+
+    Neither is built in memory: the CSV streams (its header is the first thing sent, then
+    the rows as ``rows`` yields them, so even 100,000 rows start at once and never time the
+    worker out); the XLSX is written row by row into a temporary file by openpyxl's
+    write-only mode and the file is streamed (an XLSX is a ZIP, whose directory comes last).
+    """
+    filename = f"{stem}-{timezone.localtime():%Y%m%d-%H%M}.{kind}"
     if kind == "csv":
-        response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(xlsx_bytes(header, rows, title=title, widths=widths), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{stem}-{timezone.localtime():%Y%m%d-%H%M}.{kind}"'
-    return response
+        response = StreamingHttpResponse(in_language(csv_chunks(header, rows), translation.get_language()),
+                                         content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return FileResponse(xlsx_file(header, rows, title=title, widths=widths), as_attachment=True, filename=filename,
+                        content_type=XLSX)

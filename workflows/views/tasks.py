@@ -18,7 +18,8 @@ from worktime.calendar import Calendars, duration_text
 
 @login_required
 def my_tasks(request):
-    return render(request, "workflows/tasks.html", {"inbox": inbox_for(request.user)})
+    inbox = inbox_for(request.user, request.GET.get("page"))
+    return render(request, "workflows/tasks.html", {"inbox": inbox, "page": inbox.page})
 
 
 @login_required
