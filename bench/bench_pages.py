@@ -55,7 +55,10 @@ def seeded(size: int, reseed: bool) -> str:
                     comment = db.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
                                          "WHERE datname = current_database()").fetchone()[0]
                 if comment == marker:
-                    print(f"# {name}: reused ({marker})", flush=True)
+                    print(f"# {name}: reused ({marker}); migrating", flush=True)
+                    subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT,
+                                   env={**os.environ, "DATABASE_URL": database_url(name), "APP_ENV": "test"},
+                                   check=True)
                     return name
             except psycopg.Error:
                 pass
