@@ -87,7 +87,7 @@ FILE_BODIES = st.one_of(st.just(PDF), st.just(b""), st.binary(max_size=64), st.j
 EXTRA_PARAMS = {
     "announcements": ["instansi"], "announcements_json": ["instansi"], "announcements_feed": ["instansi"],
     "sop_sheet_pdf": ["versi"], "template_sheet_pdf": ["versi"], "template_adopt": ["instansi"],
-    "sop_version_diff": ["banding"], "template_version_diff": ["banding"], "archive_list": ["page"], "login": ["next"], "home": ["next"],
+    "sop_version_diff": ["banding"], "template_version_diff": ["banding"], "archive_list": ["page", "kursor"], "login": ["next"], "home": ["next"],
 }
 # Pages that render a PDF or build a ZIP cost a quarter of a second each: fewer examples.
 EXPENSIVE = {"sop_sheet_pdf", "template_sheet_pdf", "case_record_pdf", "archive_zip", "monev_pdf"}

@@ -11,14 +11,28 @@ import re
 
 import django_filters
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ZONEINFO, Agency, User
+from accounts.models import ZONEINFO, Agency, Delegation, RoleAssignment, User
 from workflows import states
+from accounts.roles import AUDITOR
 from workflows.access import audited_agencies
-from workflows.models import Case, Sop, StepRun
+from workflows.models import Case, Sop, SopVersion, StepRun
+
+
+def archive_text(case: Case) -> str:
+    """What the free-text search of the archive reads for a closed case: its title, the reason
+    it was cancelled, and every step's note and late reason (migration 0021 writes the same for
+    cases closed before it)."""
+    parts = [case.title, case.cancel_reason]
+    for note, late_reason in case.step_runs.order_by("pk").values_list("note", "late_reason"):
+        parts += [note, late_reason]
+    return "\n".join(part for part in parts if part)
 
 
 def may_use_archive(user) -> bool:
@@ -28,17 +42,39 @@ def may_use_archive(user) -> bool:
     return user.is_superuser or audited_agencies(user) != set()
 
 
-def archive_for(user) -> QuerySet[Case]:
-    """Closed cases ``user`` may audit; none for anybody who is not an auditor."""
+def archive_for(user, agencies: set[int] | None | bool = False) -> QuerySet[Case]:
+    """Closed cases ``user`` may audit; none for anybody who is not an auditor.
+    ``agencies``: what ``audited_agencies(user)`` returned, when the caller already asked."""
     closed = Case.objects.filter(state__in=states.CLOSED)
     if not getattr(user, "is_authenticated", False):
         return closed.none()
     if user.is_superuser:
         return closed
-    agencies = audited_agencies(user)
+    if agencies is False:
+        agencies = audited_agencies(user)
     if agencies is None:
         return closed
     return closed.filter(agency_id__in=agencies)
+
+
+def audited_scope(user) -> set[int] | None:
+    """The agencies of ``user``'s archive; None for every agency (a national auditor, the administrator)."""
+    if getattr(user, "is_superuser", False):
+        return None
+    return audited_agencies(user)
+
+
+def scope_people(agencies: set[int] | None) -> QuerySet[User]:
+    """Who can act on the cases of these agencies: the holders of a role, or of a delegation
+    (Plt./Plh.), in one of their units; not their auditors. Read from the (small) role tables,
+    never from the step runs, whose number grows with every case. Somebody who acted once but
+    holds no role any more is found by name or NIP (``pelaksana_cari``)."""
+    roles = RoleAssignment.objects.exclude(role_id=AUDITOR)
+    delegations = Delegation.objects.filter(revoked_at__isnull=True)
+    if agencies is not None:
+        roles = roles.filter(unit__agency_id__in=agencies)
+        delegations = delegations.filter(unit__agency_id__in=agencies)
+    return User.objects.filter(Q(pk__in=roles.values("user_id")) | Q(pk__in=delegations.values("delegate_id")))
 
 
 def _late_runs():
@@ -66,6 +102,23 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class QuickSelect(forms.Select):
+    """A drop-down written in Python rather than one template per option: a national auditor's
+    lists (every agency's SOPs and people) have hundreds of options, which Django's option
+    templates render in tens of milliseconds."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = set(self.format_value(value))
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        options = []
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            options.append(format_html('<option value="{}"{}>{}</option>', option_value,
+                                       mark_safe(" selected") if option_value in selected else "", label))
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe("".join(options)))
+
+
 class ArchiveForm(forms.Form):
     # Wide enough for any archive, narrow enough that a day's bounds in WIB/WITA/WIT stay valid datetimes.
     EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
@@ -89,9 +142,9 @@ class ArchiveFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cari"), method="filter_text", widget=forms.TextInput(attrs={
         "type": "search", "placeholder": _("judul, catatan langkah, nama SOP, alasan pembatalan")}))
     sop = django_filters.ModelChoiceFilter(label=_("SOP"), field_name="sop_version__sop", queryset=Sop.objects.none(),
-                                           empty_label=_("Semua SOP"), error_messages=NOT_AVAILABLE)
+                                           empty_label=_("Semua SOP"), error_messages=NOT_AVAILABLE, widget=QuickSelect)
     agency = django_filters.ModelChoiceFilter(label=_("Instansi"), queryset=Agency.objects.none(),
-                                              empty_label=_("Semua instansi"), error_messages=NOT_AVAILABLE)
+                                              empty_label=_("Semua instansi"), error_messages=NOT_AVAILABLE, widget=QuickSelect)
     status = django_filters.ChoiceFilter(label=_("Status"), field_name="state", choices=STATUS_CHOICES,
                                          empty_label=_("Semua status"), error_messages=NOT_AVAILABLE)
     ketepatan = django_filters.ChoiceFilter(label=_("Ketepatan waktu"), choices=TIMELINESS_CHOICES,
@@ -103,7 +156,7 @@ class ArchiveFilter(django_filters.FilterSet):
                                                widget=DateInput(), error_messages=BAD_DATE)
     pelaksana = django_filters.ModelChoiceFilter(label=_("Pelaksana"), queryset=User.objects.none(),
                                                  method="filter_actor", empty_label=_("Semua pelaksana"),
-                                                 error_messages=NOT_AVAILABLE)
+                                                 error_messages=NOT_AVAILABLE, widget=QuickSelect)
     pelaksana_cari = django_filters.CharFilter(label=_("Nama atau NIP pelaksana"), method="filter_actor_text",
                                                widget=forms.TextInput(attrs={"placeholder": _("mis. Sri Wahyuni")}))
 
@@ -113,13 +166,19 @@ class ArchiveFilter(django_filters.FilterSet):
         form = ArchiveForm
 
     def __init__(self, data=None, *, user, request=None):
-        scope = archive_for(user)
+        # The choices come from the small tables of the auditor's scope (its agencies, their
+        # SOPs and people), never from the cases: their cost does not grow with the archive.
+        agencies = audited_scope(user)
+        self.agencies = agencies
+        scope = archive_for(user, agencies)
         super().__init__(data, queryset=scope.select_related("sop_version__sop", "agency"), request=request)
-        in_scope = scope.values("pk")
-        self.filters["sop"].queryset = Sop.objects.filter(versions__cases__in=in_scope).distinct()
-        self.filters["agency"].queryset = Agency.objects.filter(cases__in=in_scope).distinct()
-        self.filters["pelaksana"].queryset = (User.objects.filter(step_runs__case__in=in_scope)
-                                              .distinct().order_by("full_name", "pk"))
+        sops = Sop.objects.filter(agency__isnull=False).select_related("agency")  # Sop.__str__ names the agency
+        in_scope = Agency.objects.all()
+        if agencies is not None:
+            sops, in_scope = sops.filter(agency_id__in=agencies), in_scope.filter(pk__in=agencies)
+        self.filters["sop"].queryset = sops
+        self.filters["agency"].queryset = in_scope
+        self.filters["pelaksana"].queryset = scope_people(agencies).order_by("full_name", "pk")
 
     def filter_queryset(self, queryset):
         # A filter the auditor got wrong must not quietly widen the list: show nothing, and the errors.
@@ -130,13 +189,19 @@ class ArchiveFilter(django_filters.FilterSet):
     # -- filters ---------------------------------------------------------------------------
 
     def filter_text(self, queryset, name, value):
+        """One column (``archive_text``: title, cancellation reason, step notes and late reasons),
+        the SOP's name and the case number. Every branch is an index on PostgreSQL (a trigram
+        index on the text, the version and the primary key), so the database combines them
+        with a bitmap OR instead of reading every case and step run; SQLite scans."""
         text = value.strip()
         if not text:
             return queryset
-        notes = StepRun.objects.filter(case=OuterRef("pk")).filter(
-            Q(note__icontains=text) | Q(late_reason__icontains=text))
-        condition = (Q(title__icontains=text) | Q(cancel_reason__icontains=text)
-                     | Q(sop_version__sop__name__icontains=text) | Exists(notes))
+        # SOPs are few: their matching versions are looked up first, so the condition stays on
+        # the case table alone.
+        versions = list(SopVersion.objects.filter(sop__name__icontains=text).values_list("pk", flat=True))
+        condition = Q(archive_text__icontains=text)
+        if versions:
+            condition |= Q(sop_version_id__in=versions)
         if text.isascii() and text.isdigit() and len(text) <= 18:  # "No. kasus"; "²" is a digit int() refuses
             condition |= Q(pk=int(text))
         return queryset.filter(condition)

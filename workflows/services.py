@@ -22,6 +22,7 @@ from accounts.models import Role, RoleAssignment, Unit, User
 from workflows import engine, ledger, states
 from workflows.exceptions import ActionRefused, StepNotCurrent
 from workflows.announcements import confirmation_people, confirmation_step
+from workflows.archive import archive_text
 from workflows.effects import EffectContext, effects_for
 from workflows.documents import CleanDocument
 from workflows.kelengkapan import KeptDocument, check_decision, clean_kelengkapan, refuse_credentials
@@ -348,6 +349,9 @@ def _record(case: Case, *, action: str, assignment: RoleAssignment, from_state: 
         run.save()
         # The step no longer waits for anyone: its notices are done with.
         Notification.objects.filter(step_run=run, read_at__isnull=True).update(read_at=now)
+    if case.is_closed:  # into the archive: what its search reads, written once
+        case.archive_text = archive_text(case)
+        Case.objects.filter(pk=case.pk).update(archive_text=case.archive_text)
     if step is not None:
         calendar = calendar_for(case.agency)
         due = calendar.due(step.waktu, now)

@@ -235,7 +235,19 @@ def test_another_agencys_sop_is_not_a_choice_for_a_ponorogo_auditor(archive, see
     assert "REGISTRASI ADMIN PPE" not in response.content.decode()
 
 
-def test_pages_of_25_and_a_bad_page_number_gives_a_real_page(archive, people, client, monkeypatch):
+def _link(content: str, rel: str) -> str | None:
+    import html
+    import re
+
+    found = re.search(rf'<a href="([^"]+)" rel="{rel}"', content)
+    if not found:
+        return None
+    link = html.unescape(found.group(1))
+    return reverse("archive_list") + link if link.startswith("?") else link
+
+
+def test_pages_of_25_follow_next_and_previous_links_and_a_bad_cursor_gives_the_first_page(
+        archive, people, client, monkeypatch):
     from workflows.views import archive as views
 
     assert views.PER_PAGE == 25
@@ -245,24 +257,40 @@ def test_pages_of_25_and_a_bad_page_number_gives_a_real_page(archive, people, cl
     assert [c.title for c in first.context["page"]] == [archive.late.title, archive.kaltim.title,
                                                         archive.on_time.title]
     everything = client.get(reverse("archive_list"))
-    assert everything.context["page"].paginator.num_pages == 2
-    assert "Halaman 1 dari 2" in everything.content.decode()
-    assert "?page=2" in everything.content.decode()
-    assert listed(client, page=2) == [archive.on_time.title]
-    assert listed(client, page="abc") == listed(client, page=1)
-    assert listed(client, page=9999) == [archive.on_time.title]
-    # The filter stays in the page links.
-    page = client.get(reverse("archive_list"), {"status": "done", "page": 1}).content.decode()
-    assert "Halaman" not in page  # 3 done cases: one page
+    content = everything.content.decode()
+    assert "4 kasus ditemukan" in content and _link(content, "prev") is None
+    newest = [archive.cancelled.title, archive.late.title, archive.kaltim.title]
+    assert [c.title for c in everything.context["page"]] == newest
+    second = client.get(_link(content, "next"))
+    assert [c.title for c in second.context["page"]] == [archive.on_time.title]
+    content = second.content.decode()
+    assert "4 kasus ditemukan" in content and _link(content, "next") is None
+    back = client.get(_link(content, "prev"))
+    assert [c.title for c in back.context["page"]] == newest
+    assert _link(back.content.decode(), "prev") is None and _link(back.content.decode(), "next")
+    # Old page numbers are ignored; a cursor that was edited or cut says so and shows the first page.
+    assert listed(client, page=2) == newest
+    cursor = _link(content, "prev").split("kursor=")[1].split("&")[0]
+    for bad in (cursor[:-3], cursor + "x", "abc", "", "%00", "1:2:3"):
+        response = client.get(reverse("archive_list"), {"kursor": bad})
+        assert response.status_code in (200, 400)
+        assert [c.title for c in response.context["page"]] == newest
+        if bad:
+            assert response.status_code == 400 and "Tautan halaman ini tidak berlaku" in response.content.decode()
+    # The filter stays in the page links, and the downloads leave the position out.
+    page = client.get(reverse("archive_list"), {"status": "done"}).content.decode()
+    assert "Berikutnya" not in page  # 3 done cases: one page
     monkeypatch.setattr(views, "PER_PAGE", 2)
     page = client.get(reverse("archive_list"), {"status": "done"}).content.decode()
-    assert "?status=done&amp;page=2" in page
+    assert _link(page, "next").startswith(reverse("archive_list") + "?status=done&kursor=")
+    page = client.get(_link(page, "next")).content.decode()
+    assert "3 kasus ditemukan" in page and f'{reverse("archive_csv")}?status=done"' in page
 
 
 @pytest.mark.parametrize("params", [
     {"ditutup_sampai": "9999-12-31"}, {"ditutup_dari": "0001-01-01"}, {"ditutup_dari": "9999-12-31"},
     {"pelaksana": "abc"}, {"agency": "1.5"}, {"ketepatan": "x"}, {"q": "\x00"}, {"pelaksana_cari": "\x00"},
-    {"page": "-1"}, {"page": "1e9"}, {"q": "%_'\"<script>"},
+    {"page": "-1"}, {"page": "1e9"}, {"q": "%_'\"<script>"}, {"kursor": "x"}, {"kursor": "\x00"},
 ])
 def test_odd_input_never_breaks_the_page_or_the_downloads(archive, people, client, params):
     client.force_login(people["auditor.bpk"])

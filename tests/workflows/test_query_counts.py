@@ -62,3 +62,32 @@ def test_pages_and_transitions_do_not_grow_with_the_deployment(seed_sops, people
     # was linked in one go (one read of the tail, one insert for the three chained rows) and the
     # engine's readings shared within the call; the notices are queued for the worker on commit.
     assert small[2] <= 12, small
+
+
+def test_the_archive_list_costs_the_same_queries_for_a_small_and_a_crowded_archive(seed_sops, people, client):
+    """Filter choices come from the scope's agencies, SOPs and people, the rows from one page
+    query and one prefetch: nothing per case, per SOP or per step run."""
+    from tests.workflows.driving import run_to_end, start
+
+    version = seed_sops["PNG-UPDATE-SPSE"].latest_version
+    for i in range(26):  # one more than a page: the total is counted (a single page needs no count)
+        run_to_end(start(version, f"Update SPSE kecil {i}"))
+    client.force_login(people["auditor.bpk"])
+    url = reverse("archive_list")
+    scenarios = ({}, {"q": "update"}, {"status": "done", "sop": version.sop_id}, {"pelaksana_cari": "sri"})
+
+    def measure():
+        return [count(lambda params=params: client.get(url, params)) for params in scenarios]
+
+    client.get(url)  # session and caches warm
+    small = measure()
+    crowd(people["kepala.lpse.ponorogo"])
+    for i in range(30):
+        run_to_end(start(version, f"Update SPSE besar {i}"))
+    large = measure()
+    assert large == small, (small, large)
+    response = client.get(url)
+    assert len(response.context["page"]) == 25 and response.context["page"].next_cursor
+    next_page = count(lambda: client.get(url, {"kursor": response.context["page"].next_cursor}))
+    assert next_page <= small[0], (next_page, small)
+    print("archive queries (list, search, filter, pelaksana):", small)

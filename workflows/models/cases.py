@@ -36,12 +36,22 @@ class Case(ConcurrentTransitionMixin, models.Model):
     started_at = models.DateTimeField(_("dimulai pada"), auto_now_add=True)
     closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
     cancel_reason = models.TextField(_("alasan pembatalan"), blank=True)
+    # What the archive's free-text search reads, written once when the case closes (a closed
+    # case and its step runs never change): title, cancellation reason, step notes and late
+    # reasons. One column, so one trigram index answers the search (see workflows.archive).
+    archive_text = models.TextField(blank=True, editable=False)
 
     class Meta:
         verbose_name = _("kasus")
         verbose_name_plural = _("kasus")
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["agency", "state"])]
+        indexes = [
+            models.Index(fields=["agency", "state"]),
+            # The archive lists newest closed first and pages by (closed_at, id): an agency's
+            # auditor walks the first index, a national auditor the second.
+            models.Index(fields=["agency", "closed_at", "id"], name="case_archive_agency_seek"),
+            models.Index(fields=["closed_at", "id"], name="case_archive_seek"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -1,11 +1,15 @@
 """The auditors' archive: search closed cases, download the list, build a ZIP of case records."""
 from __future__ import annotations
 
+import datetime
+import hashlib
+from dataclasses import dataclass, field
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core import signing
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,13 +19,17 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Agency
 from workflows import archive_export
-from workflows.access import audited_agencies
 from workflows.archive import ArchiveFilter, may_use_archive
 from workflows.models import ExportJob
 from workflows.tasks import build_archive_zip
 from workflows.views.responses import refuse, table_download
 
 PER_PAGE = 25
+# The list pages by position, not by number: the cursor names the last (or first) case shown.
+CURSOR = "kursor"
+# Beyond this many matches the heading says "more than": counting a whole national archive
+# on every page would cost more than the page itself.
+COUNT_CAP = 10_000
 
 
 def auditor_required(view):
@@ -37,9 +45,10 @@ def auditor_required(view):
 
 
 def _query(request) -> str:
-    """The filter as a query string, without the page number."""
+    """The filter as a query string, without the position in the list."""
     params = request.GET.copy()
-    params.pop("page", None)
+    params.pop("page", None)  # the page numbers of before keyset paging: old bookmarks
+    params.pop(CURSOR, None)
     return params.urlencode()
 
 
@@ -47,25 +56,129 @@ def _list_url(query: str) -> str:
     return f"{reverse('archive_list')}?{query}" if query else reverse("archive_list")
 
 
-def _scope_label(user) -> str:
-    agencies = audited_agencies(user)
-    if agencies is None or user.is_superuser:
+def _scope_label(agencies: set[int] | None) -> str:
+    if agencies is None:
         return _("semua instansi")
     return ", ".join(Agency.objects.filter(pk__in=agencies).values_list("name", flat=True))
 
 
+class BadCursor(ValueError):
+    pass
+
+
+@dataclass
+class ArchivePage:
+    """One page of the archive, found by seeking past the cursor's (closed_at, id): the same
+    cost on the first page and the last, unlike an OFFSET that reads every row before it."""
+
+    object_list: list = field(default_factory=list)
+    count: int = 0
+    count_capped: bool = False  # more than COUNT_CAP cases match: ``count`` is COUNT_CAP
+    next_cursor: str = ""
+    previous_cursor: str = ""
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return bool(self.next_cursor or self.previous_cursor)
+
+
+def _fingerprint(query: str) -> str:
+    return hashlib.sha256(query.encode()).hexdigest()[:16]
+
+
+def _make_cursor(case, direction: str, count: int, capped: bool, query: str) -> str:
+    return signing.dumps({"t": case.closed_at.isoformat(), "i": case.pk, "d": direction, "n": count,
+                          "c": capped, "f": _fingerprint(query)}, salt="archive-cursor", compress=True)
+
+
+def _read_cursor(value: str) -> dict:
+    """The signed position a page link carries; anything else (edited, truncated, from another
+    server) is refused as BadCursor, never a server error."""
+    try:
+        data = signing.loads(value, salt="archive-cursor")
+        moment = datetime.datetime.fromisoformat(data["t"])
+        if moment.tzinfo is None or data["d"] not in ("n", "p") or type(data["i"]) is not int:
+            raise ValueError
+        if type(data["n"]) is not int or type(data["c"]) is not bool or not isinstance(data["f"], str):
+            raise ValueError
+    except (signing.BadSignature, ValueError, TypeError, KeyError, OverflowError):
+        raise BadCursor from None
+    return {**data, "t": moment}
+
+
+def _seek(cases: QuerySet, cursor: dict | None) -> list:
+    """PER_PAGE + 1 cases after (or before) the cursor, newest closed first: the extra one says
+    whether there is a further page. On PostgreSQL an index on (closed_at, id), or on
+    (agency, closed_at, id) for one agency, is walked from the cursor on."""
+    cases = cases.filter(closed_at__isnull=False)
+    newest_first = ("-closed_at", "-pk")
+    if cursor is None:
+        return list(cases.order_by(*newest_first)[:PER_PAGE + 1])
+    moment, pk = cursor["t"], cursor["i"]
+    if cursor["d"] == "n":
+        older = cases.filter(closed_at__lte=moment).filter(Q(closed_at__lt=moment) | Q(pk__lt=pk))
+        return list(older.order_by(*newest_first)[:PER_PAGE + 1])
+    newer = cases.filter(closed_at__gte=moment).filter(Q(closed_at__gt=moment) | Q(pk__gt=pk))
+    return list(newer.order_by("closed_at", "pk")[:PER_PAGE + 1])
+
+
+def archive_page(filterset: ArchiveFilter, raw_cursor: str | None, query: str) -> ArchivePage:
+    """The page the cursor points at. The total is counted once, on the first page (and not
+    at all when the first page holds every match); the page links carry it on."""
+    cursor = _read_cursor(raw_cursor) if raw_cursor else None
+    if not filterset.is_valid():
+        return ArchivePage()
+    rows = _seek(archive_export.for_export(filterset.qs), cursor)
+    more = len(rows) > PER_PAGE
+    rows = rows[:PER_PAGE]
+    if cursor is not None and cursor["d"] == "p":
+        rows.reverse()
+    page = ArchivePage(object_list=rows)
+    if cursor is not None and cursor["f"] == _fingerprint(query):
+        page.count, page.count_capped = cursor["n"], cursor["c"]
+    elif cursor is None and not more:
+        page.count = len(rows)
+    else:
+        page.count = filterset.qs.order_by().values("pk")[:COUNT_CAP + 1].count()
+        page.count_capped = page.count > COUNT_CAP
+        page.count = min(page.count, COUNT_CAP)
+    if not rows:
+        return page
+    going_back = cursor is not None and cursor["d"] == "p"
+    # Going forward there is a page before whenever we came by a cursor; going back, whenever
+    # more rows were found than fit.
+    if (going_back and more) or (cursor is not None and not going_back):
+        page.previous_cursor = _make_cursor(rows[0], "p", page.count, page.count_capped, query)
+    if (not going_back and more) or going_back:
+        page.next_cursor = _make_cursor(rows[-1], "n", page.count, page.count_capped, query)
+    return page
+
+
 @auditor_required
 def archive_list(request):
+    """The same number of queries on every page and for any size of archive (see
+    tests/workflows/test_query_counts.py)."""
     filterset = ArchiveFilter(request.GET, user=request.user, request=request)
-    page = Paginator(archive_export.for_export(filterset.qs), PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
+    query = _query(request)
+    bad_cursor = False
+    try:
+        page = archive_page(filterset, request.GET.get(CURSOR), query)
+    except BadCursor:
+        bad_cursor = True
+        page = archive_page(filterset, None, query)
     for case in page.object_list:
         case.pelaksana = archive_export.pelaksana_names(case)
-    jobs = request.user.export_jobs.all()[:5]
+    jobs = list(request.user.export_jobs.all()[:5])
     return render(request, "workflows/archive_list.html", {
-        "filter": filterset, "page": page, "query": _query(request), "scope": _scope_label(request.user),
-        "jobs": jobs,
-    }, status=400 if filterset.errors else 200)
+        "filter": filterset, "page": page, "query": query, "scope": _scope_label(filterset.agencies),
+        "jobs": jobs, "bad_cursor": bad_cursor,
+    }, status=400 if filterset.errors or bad_cursor else 200)
 
 
 def _valid_filter_or_back(request) -> tuple[ArchiveFilter, HttpResponse | None]:
