@@ -102,6 +102,10 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+# Past this many options a drop-down is a search instead (ArchiveFilter._shorten_long_lists).
+LONG_LIST = 300
+
+
 class QuickSelect(forms.Select):
     """A drop-down written in Python rather than one template per option: a national auditor's
     lists (every agency's SOPs and people) have hundreds of options, which Django's option
@@ -179,6 +183,30 @@ class ArchiveFilter(django_filters.FilterSet):
         self.filters["sop"].queryset = sops
         self.filters["agency"].queryset = in_scope
         self.filters["pelaksana"].queryset = scope_people(agencies).order_by("full_name", "pk")
+        self._shorten_long_lists(data or {})
+
+    def _shorten_long_lists(self, data) -> None:
+        """A national auditor's scope holds every agency's SOPs and people: thousands of options
+        (a page of 1 MB). Past ``LONG_LIST`` the SOP list offers the chosen agency's SOPs only,
+        and the pelaksana list only the chosen person (the name/NIP field finds the others);
+        what is offered is shown, what is valid stays the whole scope."""
+        form = self.form
+        sop_field, people_field = form.fields["sop"], form.fields["pelaksana"]
+        if sop_field.queryset.count() > LONG_LIST:
+            agency = str(data.get("agency") or "")
+            shown = sop_field.queryset.filter(agency_id=int(agency)) if agency.isdigit() and len(agency) < 10 \
+                else sop_field.queryset.none()
+            chosen = str(data.get("sop") or "")
+            if chosen.isdigit() and len(chosen) < 10:
+                shown = shown | sop_field.queryset.filter(pk=int(chosen))
+            sop_field.widget.choices = [("", sop_field.empty_label)] + [(s.pk, str(s)) for s in shown[:LONG_LIST]]
+            sop_field.help_text = _("Pilih instansi dahulu untuk memilih SOP-nya.")
+        if people_field.queryset.count() > LONG_LIST:
+            chosen = str(data.get("pelaksana") or "")
+            shown = people_field.queryset.filter(pk=int(chosen)) if chosen.isdigit() and len(chosen) < 10 \
+                else people_field.queryset.none()
+            people_field.widget.choices = [("", people_field.empty_label)] + [(u.pk, str(u)) for u in shown]
+            people_field.help_text = _("Terlalu banyak untuk didaftar: cari dengan nama atau NIP di bawah.")
 
     def filter_queryset(self, queryset):
         # A filter the auditor got wrong must not quietly widen the list: show nothing, and the errors.

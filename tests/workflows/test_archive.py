@@ -298,3 +298,20 @@ def test_odd_input_never_breaks_the_page_or_the_downloads(archive, people, clien
     # NUL is refused before the view with a 400 page (lpse_sop.middleware); the rest goes back to the list.
     assert client.get(reverse("archive_csv"), params).status_code in (200, 302, 400)
     assert client.get(reverse("archive_xlsx"), params).status_code in (200, 302, 400)
+
+
+def test_a_national_archive_offers_searches_instead_of_endless_lists(seed_sops, people, client, monkeypatch):
+    from workflows import archive
+
+    monkeypatch.setattr(archive, "LONG_LIST", 2)
+    client.force_login(people["auditor.bpk"])
+    page = client.get(reverse("archive_list")).content.decode()
+    assert "Pilih instansi dahulu untuk memilih SOP-nya." in page and "cari dengan nama atau NIP" in page
+    people_list = page[page.index('name="pelaksana"'):].split("</select>")[0]
+    assert people_list.count("<option") == 1  # only "Semua pelaksana"
+    kaltim = seed_sops["KALTIM-REG-ADMIN-PPE"]
+    narrowed = client.get(reverse("archive_list"), {"agency": kaltim.agency_id}).content.decode()
+    sop_list = narrowed[narrowed.index('name="sop"'):].split("</select>")[0]
+    assert kaltim.name in sop_list and "PEMBAHARUAN UPDATE SPSE" not in sop_list
+    chosen = client.get(reverse("archive_list"), {"pelaksana": people["kepala.lpse.kaltim"].pk})
+    assert chosen.status_code == 200 and people["kepala.lpse.kaltim"].full_name in chosen.content.decode()
