@@ -49,7 +49,8 @@ def _env(name: str, static_root: str) -> dict:
 
 def people(name: str, count: int) -> list[dict]:
     """Who logs in: heads, Admin PPE (who start cases with an upload), PM LKPP, auditors."""
-    os.environ.update({"DATABASE_URL": database_url(name), "APP_ENV": "test"})
+    os.environ.update({"DATABASE_URL": database_url(name), "APP_ENV": "test",
+                       "MEDIA_ROOT": str(ROOT / "bench" / "media" / name)})  # where gunicorn keeps the uploads
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lpse_sop.settings")
     sys.path.insert(0, str(ROOT))
     import django
@@ -149,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
                 threading.Thread(target=killer, args=(time.time() + seconds, server.pid, kills), daemon=True).start()
             prefix = Path(tmp) / "locust"
             subprocess.run([str(Path(sys.executable).parent / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"),
-                            "--headless", "-u", str(len(chosen)), "-r", "10", "-t", f"{seconds}s", "--host",
+                            "--headless", "-u", str(len(chosen)), "-r", "1", "-t", f"{seconds}s", "--host",
                             f"http://127.0.0.1:{PORT}", "--csv", str(prefix), "--only-summary"],
                            cwd=ROOT, env={**env, "LOAD_PEOPLE": str(people_file)}, check=False)
             with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:

@@ -12,14 +12,26 @@ import json
 import os
 import random
 import re
+import io
 import threading
 
 from locust import HttpUser, between, task
 
 PEOPLE = json.loads(open(os.environ["LOAD_PEOPLE"], encoding="utf-8").read())
 PASSWORD = os.environ.get("LOAD_PASSWORD", "demo-lpse-2026")
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj " \
-      b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def _blank_pdf() -> bytes:
+    """A one-page PDF that parses (the upload checks refuse one that does not)."""
+    from pypdf import PdfWriter
+
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _blank_pdf()
 CASE_LINK = re.compile(rb'href="/kasus/(\d+)/"')
 _next_person = itertools.cycle(PEOPLE)
 _lock = threading.Lock()
