@@ -492,8 +492,16 @@ class Builder:
         case = w.add(Case, {"id": case_id, "sop_version_id": r.version_id, "agency_id": r.agency.pk,
                             "unit_id": r.unit_id, "title": _title(spec.code, moment, rng), "state": states.NEW,
                             "current_role": "", "started_by_id": starter.user_id, "started_at": moment,
-                            "closed_at": None, "cancel_reason": ""})
+                            "closed_at": None, "cancel_reason": "", "archive_text": ""})
         self._chain = {"case_id": case_id, "seq": 0, "hash": ""}
+        case_runs: list[dict] = []
+
+        def close(**fields) -> None:
+            """Close the case, with the text the archive searches (workflows.archive.archive_text)."""
+            case.update(**fields)
+            parts = [case["title"], case["cancel_reason"]]
+            parts += [part for run in case_runs for part in (run["note"], run["late_reason"])]
+            case["archive_text"] = "\n".join(part for part in parts if part)
         link = self._link
 
         def event(holder: Holder, role: str, at, action: str, from_state: str, to_state: str, note: str = ""):
@@ -513,6 +521,7 @@ class Builder:
                                   "assignee_id": None, "completed_at": None, "actor_id": None, "actor_unit_id": None,
                                   "actor_acting": "", "actor_on_behalf_of_id": None, "outcome": "", "note": "",
                                   "late_reason": ""})
+            case_runs.append(run)
             link("steprun", run, at)
             if notify:
                 values = {"sop": spec.name, "title": case["title"], "no": step.no, "kegiatan": step.kegiatan}
@@ -562,7 +571,7 @@ class Builder:
                 event(head, r.head_role, done, "cancel", state, states.CANCELLED, reason)
                 run["late_reason"] = ""
                 finish(run, head, done, "cancelled", reason)
-                case.update(state=states.CANCELLED, current_role="", closed_at=done, cancel_reason=reason)
+                close(state=states.CANCELLED, current_role="", closed_at=done, cancel_reason=reason)
                 return
             holder = self._pick(rng, r, step.lane) if moves or not at_once else starter
             # A head returns a disposisi now and then (never the first step: nothing before it).
@@ -594,7 +603,7 @@ class Builder:
             finish(run, holder, done, outcome, note)
             moves += 1
             if nxt == END:
-                case.update(state=states.DONE, current_role="", closed_at=done)
+                close(state=states.DONE, current_role="", closed_at=done)
                 return
             previous_no = step.no
             state, step = new_state, spec.step(nxt)

@@ -111,3 +111,12 @@ def test_refuses_production_and_a_database_with_cases(seeded, settings):
     before = Case.objects.count()
     _seed(agencies=1, cases=5, seed=3, force=True)
     assert Case.objects.count() == before + 5
+
+
+def test_closed_cases_carry_the_text_the_archive_searches(seeded):
+    from workflows.archive import archive_text
+    from workflows.models import Case
+
+    closed = list(Case.objects.filter(closed_at__isnull=False))
+    assert closed and all(case.archive_text == archive_text(case) for case in closed)
+    assert not Case.objects.filter(closed_at__isnull=True).exclude(archive_text="").exists()
