@@ -168,7 +168,7 @@ def _deep_cursor() -> str:
     return _make_cursor(deep, "n", 0, False, "")
 
 
-def _pages(cases: int) -> list[tuple[str, object, str]]:
+def _pages() -> list[tuple[str, object, str]]:
     """(page, who, url) for every page measured."""
     from django.urls import reverse
 
@@ -240,7 +240,7 @@ def measure(name: str, cases: int, runs: int) -> dict:
 
     results = []
     clients: dict = {}
-    for page, who, url in _pages(cases):
+    for page, who, url in _pages():
         client = clients.get(who)
         if client is None:
             client = clients[who] = Client(HTTP_HOST="127.0.0.1")
