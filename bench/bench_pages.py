@@ -177,8 +177,14 @@ def _pages() -> list[tuple[str, object, str]]:
 
     kepala, admin_ppe, pm = _busiest("kepala_lpse"), _busiest("admin_ppe"), _busiest("pm_lkpp")
     auditor = _auditor()
-    case = Case.objects.filter(lane_q(kepala), closed_at__isnull=True).order_by("pk").first()
-    closed = Case.objects.filter(closed_at__isnull=False).order_by("-pk").first()
+    # The same kind of case at every size (a page's queries follow the case's SOP and step, not
+    # the size of the database): a registration waiting for the Kepala's disposisi, and a
+    # finished registration for the record PDF.
+    registrations = Case.objects.filter(sop_version__sop__code__endswith="REG-ADMIN-PPE")
+    case = (registrations.filter(lane_q(kepala), state="step-4").order_by("pk").first()
+            or Case.objects.filter(lane_q(kepala), closed_at__isnull=True).order_by("pk").first())
+    closed = (registrations.filter(state="done").order_by("-pk").first()
+              or Case.objects.filter(closed_at__isnull=False).order_by("-pk").first())
     sop = Sop.objects.filter(agency__isnull=False).select_related("agency").order_by("pk").first()
     word = (closed.title.split() or ["SPSE"])[-1]
     pages = [

@@ -39,20 +39,26 @@ def _standings(user, delegations: list[Delegation]) -> list[tuple[str, str, int]
     return held + [(d.role_id, d.role.scope, d.unit.agency_id) for d in delegations]
 
 
-def lane_q(user, prefix: str = "", delegations: list[Delegation] | None = None) -> Q:
+def lane_q(user, prefix: str = "", delegations: list[Delegation] | None = None, *,
+           role_field: str | None = None) -> Q:
     """Cases whose current step waits for ``user``: a role they hold or stand in for (in its
-    agency, or nationally), or the lane of a case that invited them."""
+    agency, or nationally), or the lane of a case that invited them.
+
+    ``prefix`` leads from the queried model to the case; ``role_field`` names the lane column
+    (the case's ``current_role`` unless given: a waiting step run's own ``lane_role`` equals
+    it, and lets a national lane be read from the step runs' index alone)."""
     delegations = active_delegations(user) if delegations is None else delegations
+    role_field = role_field or f"{prefix}current_role"
     condition = Q(pk__in=[])
     for role, scope, agency_id in _standings(user, delegations):
         if scope == Role.Scope.NATIONAL:
-            condition |= Q(**{f"{prefix}current_role": role})
+            condition |= Q(**{role_field: role})
         elif scope == Role.Scope.AGENCY:
-            condition |= Q(**{f"{prefix}current_role": role, f"{prefix}agency_id": agency_id})
+            condition |= Q(**{role_field: role, f"{prefix}agency_id": agency_id})
         # outside parties act only where a case invites them (below)
     for case_id, role in Invitation.objects.filter(user=user, accepted_at__isnull=False).values_list(
             "case_id", "lane_role"):
-        condition |= Q(**{f"{prefix}pk": case_id, f"{prefix}current_role": role})
+        condition |= Q(**{f"{prefix}pk": case_id, role_field: role})
     return condition
 
 

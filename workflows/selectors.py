@@ -5,8 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case as DbCase
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import ZONEINFO, User
@@ -19,7 +18,7 @@ from workflows.models import Case, Sop, SopVersion, StepRun
 def open_runs_for(user: User) -> QuerySet[StepRun]:
     """The waiting steps of every case where ``user`` holds the current step's lane (one per
     case: a case has one open step run, and lane_q joins nothing that could repeat it)."""
-    return (StepRun.objects.filter(lane_q(user, prefix="case__"), completed_at__isnull=True)
+    return (StepRun.objects.filter(lane_q(user, prefix="case__", role_field="lane_role"), completed_at__isnull=True)
             .select_related("case__agency", "case__sop_version__sop", "assignee"))
 
 
@@ -46,15 +45,42 @@ class Inbox:
 
 INBOX_PER_PAGE = 50
 TAKEN_SHOWN = 50
+# The order of a lane's tasks; the partial index ``steprun_lane_due`` holds a national lane in it.
+SOONEST_DUE = (F("due_at").asc(nulls_last=True), "activated_at", "pk")
+
+
+class _MineThenOpen:
+    """The inbox's tasks as the paginator slices them: the person's own (taken or assigned)
+    first, then the lane's open ones, each read in index order, never sorted whole."""
+
+    def __init__(self, mine: QuerySet[StepRun], mine_count: int, open_: QuerySet[StepRun], total: int):
+        self.mine, self.mine_count, self.open, self.total = mine, mine_count, open_, total
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, window: slice) -> list[StepRun]:
+        start, stop = window.start or 0, window.stop
+        head = list(self.mine[start:stop]) if start < self.mine_count else []
+        rest_start = max(0, start - self.mine_count)
+        rest_stop = stop - self.mine_count
+        tail = list(self.open[rest_start:rest_stop]) if rest_stop > rest_start else []
+        return head + tail
 
 
 def _due_today_q(now) -> Q:
-    """Not yet late, and due before the end of today in the case's agency zone (WIB/WITA/WIT)."""
+    """Not yet late, and due before the end of today in the case's agency zone (WIB/WITA/WIT).
+
+    The zone is asked of each case only for the few runs due within a day (a correlated
+    EXISTS after the due-time test), so a national lane is not joined to every case."""
     condition = Q(pk__in=[])
     for zone, tzinfo in ZONEINFO.items():
         tomorrow = timezone.localtime(now, tzinfo).date() + datetime.timedelta(days=1)
-        condition |= Q(case__agency__time_zone=zone, due_at__lt=datetime.datetime.combine(
-            tomorrow, datetime.time.min, tzinfo=tzinfo))
+        in_zone = Exists(Case.objects.filter(pk=OuterRef("case_id"), agency__time_zone=zone))
+        condition |= Q(due_at__lt=datetime.datetime.combine(tomorrow, datetime.time.min, tzinfo=tzinfo)) & in_zone
     return Q(due_at__gte=now) & condition
 
 
@@ -75,15 +101,14 @@ def inbox_for(user: User, page=1) -> Inbox:
     now = timezone.now()
     runs = open_runs_for(user)
     lane = runs.filter(Q(assignee__isnull=True) | Q(assignee=user))
-    counts = lane.aggregate(waiting=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)),
+    counts = lane.aggregate(waiting=Count("pk"), mine=Count("pk", filter=Q(assignee=user)),
+                            overdue=Count("pk", filter=Q(due_at__lt=now)),
                             due_today=Count("pk", filter=_due_today_q(now)))
-    ordered = lane.annotate(others_first=DbCase(When(assignee=user, then=Value(0)), default=Value(1))).order_by(
-        "others_first", F("due_at").asc(nulls_last=True), "activated_at", "pk")
-    paginator = Paginator(ordered, INBOX_PER_PAGE)
-    paginator.count = counts["waiting"]  # counted above already
+    paginator = Paginator(_MineThenOpen(runs.filter(assignee=user).order_by(*SOONEST_DUE), counts["mine"],
+                                        runs.filter(assignee__isnull=True).order_by(*SOONEST_DUE),
+                                        counts["waiting"]), INBOX_PER_PAGE)
     tasks_page = paginator.get_page(page)
-    others = runs.exclude(assignee__isnull=True).exclude(assignee=user).order_by(
-        F("due_at").asc(nulls_last=True), "activated_at", "pk")
+    others = runs.exclude(assignee__isnull=True).exclude(assignee=user).order_by(*SOONEST_DUE)
     taken = [_task(run, user, now) for run in others[:TAKEN_SHOWN + 1]]
     return Inbox(tasks=[_task(run, user, now) for run in tasks_page], waiting=counts["waiting"],
                  due_today=counts["due_today"], overdue=counts["overdue"], taken=taken[:TAKEN_SHOWN],

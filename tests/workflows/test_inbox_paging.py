@@ -88,3 +88,20 @@ def test_the_inbox_costs_the_same_queries_for_10_tasks_and_2000(seed_sops, peopl
     assert (ten, two_thousand) == (10, 2000)
     assert small == large, (small, large)
 
+
+
+def test_my_own_tasks_come_first_across_pages_then_the_lanes_soonest_due(seed_sops, people, client):
+    admin = people["admin.ppe.ponorogo"]
+    with time_machine.travel(NOW - datetime.timedelta(days=10), tick=False):
+        case = start(seed_sops["PNG-UPDATE-SPSE"].latest_version, "Asli")
+    copies(case, [NOW + datetime.timedelta(hours=h) for h in range(60)], assignee=admin)  # taken by me, due later
+    copies(case, [NOW - datetime.timedelta(hours=h + 1) for h in range(59)])  # the lane's, already late
+    client.force_login(admin)
+    with time_machine.travel(NOW, tick=False):
+        inboxes = [client.get(reverse("my_tasks"), {"page": n}).context["inbox"] for n in (1, 2, 3)]
+    tasks = [task for inbox in inboxes for task in inbox.tasks]
+    assert [len(inbox.tasks) for inbox in inboxes] == [50, 50, 20]
+    assert [task.mine for task in tasks] == [True] * 60 + [False] * 60
+    mine, lanes = [t.run.due_at for t in tasks[:60]], [t.run.due_at for t in tasks[60:]]
+    assert mine == sorted(mine) and lanes == sorted(lanes)
+    assert inboxes[0].waiting == 120 and inboxes[0].overdue == 60

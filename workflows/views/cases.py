@@ -50,6 +50,13 @@ def action_buttons(case, names: set[str]) -> list[dict]:
 def case_detail(request, pk: int):
     case = case_for_user(request.user, pk)
     request.user.notifications.filter(case=case, read_at__isnull=True).update(read_at=timezone.now())  # seen
+    # A page read: how the person stands on the case is read once and shared by the buttons,
+    # the handling panel and the confirmation form.
+    with engine.remembering(case):
+        return _case_page(request, case)
+
+
+def _case_page(request, case):
     names = transition_names(case, request.user)
     forward_step = confirmation_step(case)
     may_confirm = bool(forward_step and engine.lane_assignment(case, request.user, forward_step.lane))
