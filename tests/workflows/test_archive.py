@@ -287,6 +287,33 @@ def test_pages_of_25_follow_next_and_previous_links_and_a_bad_cursor_gives_the_f
     assert "3 kasus ditemukan" in page and f'{reverse("archive_csv")}?status=done"' in page
 
 
+@pytest.mark.parametrize("cap", [10_000, 2])
+def test_a_search_pages_newest_first_both_ways_whether_its_matches_are_few_or_many(
+        archive, people, client, monkeypatch, cap):
+    """Few matches are found and sorted at once; beyond COUNT_CAP the archive is walked
+    newest first instead. Both give the same pages, links and count."""
+    from workflows.views import archive as views
+
+    client.force_login(people["auditor.bpk"])
+    expected = [archive.cancelled.title, archive.late.title, archive.on_time.title]  # "4.5u": newest first
+    monkeypatch.setattr(views, "COUNT_CAP", cap)
+    monkeypatch.setattr(views, "PER_PAGE", 1)
+    seen, response = [], client.get(reverse("archive_list"), {"q": "4.5u"})
+    while True:
+        content = response.content.decode()
+        assert ("3 kasus ditemukan" if cap > 3 else "Lebih dari 2 kasus") in content
+        seen += [c.title for c in response.context["page"]]
+        if not _link(content, "next"):
+            break
+        response = client.get(_link(content, "next"))
+    assert seen == expected
+    back = [c.title for c in response.context["page"]]
+    while _link(response.content.decode(), "prev"):
+        response = client.get(_link(response.content.decode(), "prev"))
+        back += [c.title for c in response.context["page"]]
+    assert back == expected[::-1]
+
+
 @pytest.mark.parametrize("params", [
     {"ditutup_sampai": "9999-12-31"}, {"ditutup_dari": "0001-01-01"}, {"ditutup_dari": "9999-12-31"},
     {"pelaksana": "abc"}, {"agency": "1.5"}, {"ketepatan": "x"}, {"q": "\x00"}, {"pelaksana_cari": "\x00"},
