@@ -22,6 +22,7 @@ import math
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import django_filters
 from django.db.models import Q, QuerySet
@@ -33,7 +34,7 @@ from accounts.models import Agency
 from workflows.archive_export import neutralise
 from workflows.definitions import END, SopSpec
 from workflows.deviations import KIND_LABELS, LATE, PeriodForm, deviation_kinds, friendly_errors, period, scope_q
-from workflows.models import Case, Sop, StepRun
+from workflows.models import Case, Sop, SopVersion, StepRun
 from worktime.calendar import Calendar, Calendars, duration_text
 
 THRESHOLD = 0.8  # share of runs on time for a step to be judged "berjalan dengan baik"
@@ -53,6 +54,28 @@ def _median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
+class Run(NamedTuple):
+    """What Monev reads of a step run (read as plain values: a head's units hold thousands)."""
+
+    case_id: int
+    step_no: int
+    lane_role: str
+    activated_at: datetime.datetime
+    due_at: datetime.datetime | None
+    completed_at: datetime.datetime | None
+    outcome: str
+    late_reason: str
+    note: str
+
+
+def _minutes(run: Run, calendar: Calendar) -> tuple[float, float | None] | None:
+    """Working minutes ``run`` took and was allowed; None when it is open or was cancelled."""
+    if run.completed_at is None or run.outcome == "cancelled":
+        return None
+    allowed = None if run.due_at is None else calendar.working_minutes_between(run.activated_at, run.due_at)
+    return calendar.working_minutes_between(run.activated_at, run.completed_at), allowed
+
+
 @dataclass
 class Figures:
     """What is measured for one group of step runs (a step, a lane)."""
@@ -65,18 +88,19 @@ class Figures:
     deviations: int = 0
     rework: int = 0
 
-    def add(self, run: StepRun, calendar: Calendar, deviated: bool) -> None:
+    def add(self, run: Run, minutes: tuple[float, float | None] | None, deviated: bool) -> None:
+        """Count ``run``; ``minutes``: its working minutes taken and allowed (None while open)."""
         self.deviations += deviated
         self.rework += run.outcome in REWORK
-        if run.completed_at is None or run.outcome == "cancelled":
+        if minutes is None:
             return
         self.done += 1
-        self.durations.append(calendar.working_minutes_between(run.activated_at, run.completed_at))
-        if run.due_at is None:
+        self.durations.append(minutes[0])
+        if minutes[1] is None:
             return
         self.runs += 1
         self.on_time += run.completed_at <= run.due_at
-        self.allowed.append(calendar.working_minutes_between(run.activated_at, run.due_at))
+        self.allowed.append(minutes[1])
 
     @property
     def share_on_time(self) -> float | None:
@@ -195,22 +219,34 @@ def total_due(spec: SopSpec, calendar: Calendar, start: datetime.datetime) -> da
 
 
 def measure(cases: QuerySet[Case], now=None) -> list[SopReport]:
-    """The Monev figures of ``cases``, one report per SOP, in SOP name order."""
+    """The Monev figures of ``cases``, one report per SOP, in SOP name order.
+
+    Cases and step runs are read as plain values, each SOP version's definition, each SOP's
+    latest version and each agency once: a fixed number of queries, and no model object per run."""
     now = now or timezone.now()
     reports: dict[int, SopReport] = {}
     calendars = Calendars()
-    runs_by_case: dict[int, list[StepRun]] = defaultdict(list)
-    cases = list(cases.select_related("agency", "sop_version__sop", "unit").order_by("pk"))  # a stable order
-    for run in StepRun.objects.filter(case__in=[c.pk for c in cases]).order_by("activated_at", "pk"):
+    rows = list(cases.order_by("pk").values_list("pk", "sop_version_id", "agency_id", "state", "started_at",
+                                                 "closed_at"))  # a stable order
+    runs_by_case: dict[int, list[Run]] = defaultdict(list)
+    for values in (StepRun.objects.filter(case__in=cases).order_by("activated_at", "pk")
+                   .values_list(*Run._fields)):
+        run = Run(*values)
         runs_by_case[run.case_id].append(run)
-    for case in cases:
-        sop = case.sop_version.sop
-        report = reports.get(sop.pk)
+    versions = SopVersion.objects.only("pk", "sop_id", "number", "source_name", "source_sha256",
+                                       "definition").in_bulk({row[1] for row in rows})
+    sop_ids = {version.sop_id for version in versions.values()}
+    latest = _latest_versions(sop_ids)
+    agencies = Agency.objects.in_bulk({row[2] for row in rows})
+    for case_id, version_id, agency_id, state, started_at, closed_at in rows:
+        spec, sop_id = versions[version_id].spec, versions[version_id].sop_id
+        report = reports.get(sop_id)
         if report is None:
-            report = reports[sop.pk] = SopReport(sop=sop, spec=sop.latest_version.spec)
-        calendar = calendars(case.agency)
+            report = reports[sop_id] = SopReport(sop=latest[sop_id].sop, spec=latest[sop_id].spec)
+        agency = agencies[agency_id]
+        calendar = calendars(agency)
         report.cases += 1
-        runs = runs_by_case[case.pk]
+        runs = runs_by_case[case_id]
         late_any = False
         for run in runs:
             kinds = deviation_kinds(run, now)
@@ -219,30 +255,39 @@ def measure(cases: QuerySet[Case], now=None) -> list[SopReport]:
             for reason in (run.late_reason, run.note if run.outcome in ("kembali", "tidak", "cancelled") else ""):
                 if reason.strip():
                     report.reasons[" ".join(reason.split()).rstrip(".")] += 1
-            step = case.spec.step(run.step_no)
             row = report.steps.get(run.step_no)
             if row is None:
-                row = report.steps[run.step_no] = StepRow(step.no, step.kegiatan, case.spec.lane_label(step.lane),
+                step = spec.step(run.step_no)
+                row = report.steps[run.step_no] = StepRow(step.no, step.kegiatan, spec.lane_label(step.lane),
                                                           step.waktu.text, Figures())
-            row.figures.add(run, calendar, bool(kinds))
-            report.lanes.setdefault(case.spec.lane_label(run.lane_role), Figures()).add(run, calendar, bool(kinds))
-            report.agencies.setdefault(case.agency.name, Figures()).add(run, calendar, bool(kinds))
+            minutes = _minutes(run, calendar)
+            row.figures.add(run, minutes, bool(kinds))
+            report.lanes.setdefault(spec.lane_label(run.lane_role), Figures()).add(run, minutes, bool(kinds))
+            report.agencies.setdefault(agency.name, Figures()).add(run, minutes, bool(kinds))
         report.rework_per_case.append(sum(run.outcome in REWORK for run in runs))
-        if case.state == "done":
+        if state == "done":
             report.done += 1
             report.cases_on_time += not late_any
-            report.case_durations.append(calendar.working_minutes_between(case.started_at, case.closed_at))
-        elif case.state == "cancelled":
+            report.case_durations.append(calendar.working_minutes_between(started_at, closed_at))
+        elif state == "cancelled":
             report.cancelled += 1
         else:
             report.open += 1
-            due = total_due(case.spec, calendar, case.started_at)
+            due = total_due(spec, calendar, started_at)
             report.open_overdue += bool(due and now > due)
     for report in reports.values():  # every step of the SOP has a row, measured or not
         for step in report.spec.steps:
             report.steps.setdefault(step.no, StepRow(step.no, step.kegiatan, report.spec.lane_label(step.lane),
                                                      step.waktu.text, Figures()))
     return sorted(reports.values(), key=lambda r: (r.spec.name, r.sop.pk))
+
+
+def _latest_versions(sop_ids) -> dict[int, SopVersion]:
+    """Each SOP's newest version (an SOP has a handful)."""
+    latest: dict[int, SopVersion] = {}
+    for version in SopVersion.objects.filter(sop_id__in=sop_ids).select_related("sop__agency").order_by("sop_id", "number"):
+        latest[version.sop_id] = version
+    return latest
 
 
 def monev_cases(user) -> QuerySet[Case] | None:
