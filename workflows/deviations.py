@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from workflows import states
 from workflows.access import audited_agencies, headed_units_now
-from workflows.archive_export import LocalTime, neutralise, versions_cache
+from workflows.archive_export import LocalTime, chunks, neutralise, versions_cache
 from workflows.models import Sop, StepRun
 from workflows.templatetags.tanggal import tanggal
 from worktime.calendar import Calendars, duration_text
@@ -81,8 +81,8 @@ def register_for(user) -> QuerySet[StepRun] | None:
     scope = scope_q(user)
     if scope is None:
         return None
-    return (deviating_runs().filter(scope)
-            .select_related("case__agency", "case__sop_version__sop", "case__unit", "actor")
+    # The SOP versions (each a parsed definition) are joined to no row: with_versions shares them.
+    return (deviating_runs().filter(scope).select_related("case__agency", "actor")
             .order_by("-activated_at", "-pk"))
 
 
@@ -190,17 +190,19 @@ def _moment(value: datetime.datetime | None, agency, date_cells: bool):
     return tanggal(value, agency)
 
 
-def _sharing_versions(runs: QuerySet[StepRun]) -> Iterator[StepRun]:
-    """The runs through a database cursor, their cases' SOP versions (and parsed definitions)
-    read once per version for the whole download instead of joined into every row."""
+def with_versions(runs: Iterable[StepRun]) -> Iterator[StepRun]:
+    """``runs`` with their cases' SOP versions (and parsed definitions) read once per version
+    instead of joined into every row."""
     versions = versions_cache()
-    for run in runs.select_related(None).select_related("case__agency", "actor").iterator(chunk_size=500):
-        run.case.sop_version = versions[run.case.sop_version_id]
-        yield run
+    for batch in chunks(runs, 500):
+        versions.load(run.case.sop_version_id for run in batch)  # one query per batch at most
+        for run in batch:
+            run.case.sop_version = versions[run.case.sop_version_id]
+            yield run
 
 
 def rows(runs: QuerySet[StepRun], *, date_cells: bool = False) -> Iterator[list]:
-    for d in describe(_sharing_versions(runs)):
+    for d in describe(with_versions(runs.iterator(chunk_size=500))):
         case, step = d.run.case, d.run.case.spec.step(d.run.step_no)
         values = [case.pk, case.title, case.spec.name, case.agency.name, step.no, step.kegiatan, d.kind_labels,
                   d.accountable, _moment(d.run.due_at, case.agency, date_cells),

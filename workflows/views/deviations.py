@@ -24,7 +24,7 @@ def deviation_list(request):
     runs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(runs, 50).get_page(request.GET.get("page"))
     return render(request, "workflows/deviations.html", {
-        "filter": filterset, "page": page, "rows": list(deviations.describe(page)),
+        "filter": filterset, "page": page, "rows": list(deviations.describe(deviations.with_versions(page))),
     }, status=200 if filterset.is_valid() else 400)
 
 
