@@ -70,7 +70,7 @@ def test_the_archive_list_costs_the_same_queries_for_a_small_and_a_crowded_archi
     from tests.workflows.driving import run_to_end, start
 
     version = seed_sops["PNG-UPDATE-SPSE"].latest_version
-    for i in range(26):  # one more than a page: the total is counted (a single page needs no count)
+    for i in range(26):  # one more than a page: a next link as well as the count
         run_to_end(start(version, f"Update SPSE kecil {i}"))
     client.force_login(people["auditor.bpk"])
     url = reverse("archive_list")

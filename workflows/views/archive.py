@@ -154,8 +154,8 @@ def _text_matches(filterset: ArchiveFilter) -> list[tuple] | None:
 
 
 def archive_page(filterset: ArchiveFilter, raw_cursor: str | None, query: str) -> ArchivePage:
-    """The page the cursor points at. The total is counted once, on the first page (and not
-    at all when the first page holds every match); the page links carry it on."""
+    """The page the cursor points at. The total is counted once, on the first page; the page
+    links carry it on."""
     cursor = _read_cursor(raw_cursor) if raw_cursor else None
     if not filterset.is_valid():
         return ArchivePage()
@@ -176,9 +176,7 @@ def archive_page(filterset: ArchiveFilter, raw_cursor: str | None, query: str) -
         page.count = len(matches)
     elif cursor is not None and cursor["f"] == _fingerprint(query):
         page.count, page.count_capped = cursor["n"], cursor["c"]
-    elif cursor is None and not more:
-        page.count = len(rows)
-    else:
+    else:  # counted even when one page holds every match: the same queries for any archive
         page.count = filterset.qs.order_by().values("pk")[:COUNT_CAP + 1].count()
         page.count_capped = page.count > COUNT_CAP
         page.count = min(page.count, COUNT_CAP)
