@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -56,13 +56,22 @@ def notify_assignment(run_id: int, by_name: str, note: str) -> None:
 
 
 @task()
-def notify_step_run_later(run_id: int) -> int:
-    return notify_step_run(run_id)
+def notify_step_run_later(run_id: int | None, finished_id: int | None = None) -> int:
+    if finished_id is not None:
+        close_step_run_notices(finished_id)
+    return notify_step_run(run_id) if run_id is not None else 0
 
 
-def queue_step_run_notice(run_id: int) -> None:
-    """Queue the notices of a step activation (call on commit; safe to run twice)."""
-    notify_step_run_later.enqueue(run_id)
+def queue_step_run_notice(run_id: int | None, finished_id: int | None = None) -> None:
+    """Queue, as one task for the worker, what a transition tells people: the notices of the
+    step it finished are done with, the pelaksana of the step it activated are told (call on
+    commit; safe to run twice)."""
+    notify_step_run_later.enqueue(run_id, finished_id)
+
+
+def close_step_run_notices(run_id: int) -> int:
+    """The finished step ``run_id`` no longer waits for anyone: its unread notices are read."""
+    return Notification.objects.filter(step_run_id=run_id, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def notify_step_run(run_id: int) -> int:

@@ -26,7 +26,7 @@ from workflows.archive import archive_text
 from workflows.effects import EffectContext, effects_for
 from workflows.documents import CleanDocument
 from workflows.kelengkapan import KeptDocument, check_decision, clean_kelengkapan, refuse_credentials
-from workflows.models import (Attachment, Case, CaseEvent, CaseInput, Dissemination, Notification, SopVersion,
+from workflows.models import (Attachment, Case, CaseEvent, CaseInput, Dissemination, SopVersion,
                               StepRun)
 from workflows.models.announcements import Channel
 from workflows.notifications import notify_assignment, queue_step_run_notice
@@ -214,7 +214,9 @@ FREE_TEXT_LABELS = {"note": gettext_lazy("Catatan"), "late_reason": gettext_lazy
 
 def _locked(case_id: int) -> Case:
     try:
-        return Case.objects.select_for_update().select_related("sop_version__sop", "agency", "unit").get(pk=case_id)
+        # The agency's work calendar (if it has its own) comes with the case: no query to learn it has none.
+        return (Case.objects.select_for_update(of=("self",))
+                .select_related("sop_version__sop", "agency__work_calendar", "unit").get(pk=case_id))
     except Case.DoesNotExist:
         raise ActionRefused(_("Kasus tidak ditemukan.")) from None
 
@@ -347,8 +349,6 @@ def _record(case: Case, *, action: str, assignment: RoleAssignment, from_state: 
         run.outcome = OUTCOMES[action]
         run.note = note
         run.save()
-        # The step no longer waits for anyone: its notices are done with.
-        Notification.objects.filter(step_run=run, read_at__isnull=True).update(read_at=now)
     if case.is_closed:  # into the archive: what its search reads, written once
         case.archive_text = archive_text(case)
         Case.objects.filter(pk=case.pk).update(archive_text=case.archive_text)
@@ -357,5 +357,8 @@ def _record(case: Case, *, action: str, assignment: RoleAssignment, from_state: 
         due = calendar.due(step.waktu, now)
         activated = StepRun.objects.create(case=case, step_no=step.no, lane_role=step.lane, activated_at=now,
                                            due_at=due, remind_at=calendar.reminder(step.waktu, now, due))
-        # Queued after commit for the worker, never able to fail the saved action (robust): a lost notice is logged.
-        transaction.on_commit(partial(queue_step_run_notice, activated.pk), robust=True)
+    # Notices (the finished step's read, the activated step's sent) are queued after commit for
+    # the worker, never able to fail the saved action (robust): a lost notice is logged.
+    if step is not None or run is not None:
+        transaction.on_commit(partial(queue_step_run_notice, activated.pk if step is not None else None,
+                                      run.pk if run is not None else None), robust=True)

@@ -21,6 +21,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 
 import holidays
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from workflows.waktu import CALENDAR_DAY, DAY, HOUR, MINUTE, WORKDAY, Waktu
@@ -192,8 +193,14 @@ def calendar_for(agency) -> Calendar:
     """The agency's calendar from its settings (the defaults where it has none)."""
     from worktime.models import DEFAULT_HOURS, DEFAULT_REMINDER_PERCENT, WorkCalendar
 
-    stored = (WorkCalendar.objects.filter(agency_id=agency.pk).prefetch_related("hours", "exceptions").first()
-              if agency.pk else None)
+    if not agency.pk:
+        stored = None
+    elif type(agency).work_calendar.is_cached(agency):  # read with the agency (select_related)
+        stored = getattr(agency, "work_calendar", None)
+        if stored is not None:
+            prefetch_related_objects([stored], "hours", "exceptions")
+    else:
+        stored = WorkCalendar.objects.filter(agency_id=agency.pk).prefetch_related("hours", "exceptions").first()
     if stored is None:
         return Calendar(tz=agency.tzinfo, week=dict(DEFAULT_HOURS), reminder_percent=DEFAULT_REMINDER_PERCENT)
     week = {row.weekday: (row.opens, row.closes) for row in stored.hours.all()} or dict(DEFAULT_HOURS)
