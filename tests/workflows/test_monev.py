@@ -135,3 +135,25 @@ def test_a_reversed_period_is_a_message(known, people, client):
     for name in ("monev", "deviations"):
         response = client.get(reverse(name), {"dari": "2026-11-30", "sampai": "2026-11-01"})
         assert response.status_code == 400 and "Tanggal akhir sebelum tanggal awal" in response.content.decode()
+
+
+def test_a_selection_too_large_to_measure_asks_for_a_narrower_one(seed_sops, people, client, monkeypatch):
+    """A national auditor's whole archive is not measured in one request (74,000 cases took 15 s):
+    the page and the downloads ask for an agency, an SOP or a period instead."""
+    from django.urls import reverse
+
+    from tests.workflows.driving import run_to_end, start
+
+    for i in range(3):
+        run_to_end(start(seed_sops["PNG-UPDATE-SPSE"].latest_version, f"Update {i}"))
+    monkeypatch.setattr(monev, "MAX_CASES", 2)
+    client.force_login(people["auditor.bpk"])
+    page = client.get(reverse("monev"))
+    assert page.status_code == 200 and page.context["reports"] == []
+    assert "Pilihan ini mencakup lebih dari 2 kasus" in page.content.decode()
+    for name in ("monev_csv", "monev_xlsx", "monev_pdf"):
+        download = client.get(reverse(name), follow=True)
+        assert download.redirect_chain[0][0] == reverse("monev")
+        assert "lebih dari 2 kasus" in download.content.decode()
+    monkeypatch.setattr(monev, "MAX_CASES", 3)
+    assert len(client.get(reverse("monev")).context["reports"]) == 1

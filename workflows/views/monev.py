@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,7 +84,20 @@ def monev_page(request):
         return refusal
     if not filterset.is_valid():
         return render(request, "workflows/monev.html", {"filter": filterset, "reports": []}, status=400)
+    if monev.too_many(filterset.qs):
+        return render(request, "workflows/monev.html", {"filter": filterset, "reports": [],
+                                                        "too_many": _too_many_text()})
     return render(request, "workflows/monev.html", _context(request, filterset))
+
+
+def _narrow_first(request) -> HttpResponse:
+    messages.warning(request, _too_many_text())
+    return redirect(f"{reverse('monev')}?{request.GET.urlencode()}" if request.GET else reverse("monev"))
+
+
+def _too_many_text() -> str:
+    return _("Pilihan ini mencakup lebih dari %(max)s kasus. Pilih instansi, SOP atau periode yang lebih "
+             "sempit, lalu tampilkan lagi.") % {"max": f"{monev.MAX_CASES:,}".replace(",", ".")}
 
 
 def _download(request, kind: str):
@@ -91,6 +106,8 @@ def _download(request, kind: str):
         return refusal
     if not filterset.is_valid():
         return monev_page(request)
+    if monev.too_many(filterset.qs):
+        return _narrow_first(request)
     if kind != "pdf":
         return table_download(kind, monev.COLUMNS, monev.rows(monev.measure(filterset.qs)), stem="monev",
                               title="Monev", widths=monev.WIDTHS)
@@ -147,6 +164,8 @@ def monitoring_form(request):
     if not filterset.is_valid() or not filterset.form.cleaned_data.get("sop"):
         return render(request, "workflows/monev_form.html", {"filter": filterset, "report": None},
                       status=400 if not filterset.is_valid() else 200)
+    if monev.too_many(filterset.qs):
+        return _narrow_first(request)
     reports = monev.measure(filterset.qs)
     if not reports:
         return render(request, "workflows/monev_form.html", {"filter": filterset, "report": None, "empty": True})
