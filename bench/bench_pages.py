@@ -199,7 +199,10 @@ def _pages() -> list[tuple[str, object, str]]:
         ("archive free text", auditor, reverse("archive_list") + f"?q={word}"),
         ("archive deep page", auditor, reverse("archive_list") + "?kursor=" + _deep_cursor()),
         ("monev", kepala, reverse("monev")),
+        ("monev national auditor", auditor, reverse("monev")),  # past MAX_CASES: asks to narrow
+        ("monev one agency", auditor, reverse("monev") + f"?instansi={sop.agency_id}"),
         ("deviations", kepala, reverse("deviations")),
+        ("deviations national auditor", auditor, reverse("deviations")),
         ("sop list", kepala, reverse("sop_list")),
         ("sop sheet pdf", kepala, reverse("sop_sheet_pdf", args=[sop.agency.code, sop.code])),
         ("announcements", None, reverse("announcements")),

@@ -106,6 +106,30 @@ class DateInput(forms.DateInput):
 LONG_LIST = 300
 
 
+def offer_scope_choices(filterset, data, agencies: set[int] | None, *, agency: str, sop: str = "sop") -> None:
+    """The SOP and agency choices of a filter over the cases of ``agencies`` (None: every
+    agency), from those small tables and never from the cases, so their cost does not grow
+    with the cases. A national scope holds every agency's SOPs (2,400: a page of 1 MB): past
+    ``LONG_LIST`` the SOP list offers the chosen agency's SOPs only; what is valid stays the
+    whole scope."""
+    sops = Sop.objects.filter(agency__isnull=False).select_related("agency")  # Sop.__str__ names the agency
+    in_scope = Agency.objects.all()
+    if agencies is not None:
+        sops, in_scope = sops.filter(agency_id__in=agencies), in_scope.filter(pk__in=agencies)
+    filterset.filters[sop].queryset = sops.order_by("name", "agency__name")
+    filterset.filters[agency].queryset = in_scope.order_by("name")
+    sop_field = filterset.form.fields[sop]
+    if sop_field.queryset.count() <= LONG_LIST:
+        return
+    chosen_agency, chosen = str(data.get(agency) or ""), str(data.get(sop) or "")
+    shown = sop_field.queryset.filter(agency_id=int(chosen_agency)) \
+        if chosen_agency.isdigit() and len(chosen_agency) < 10 else sop_field.queryset.none()
+    if chosen.isdigit() and len(chosen) < 10:
+        shown = shown | sop_field.queryset.filter(pk=int(chosen))
+    sop_field.widget.choices = [("", sop_field.empty_label)] + [(s.pk, str(s)) for s in shown[:LONG_LIST]]
+    sop_field.help_text = _("Pilih instansi dahulu untuk memilih SOP-nya.")
+
+
 class QuickSelect(forms.Select):
     """A drop-down written in Python rather than one template per option: a national auditor's
     lists (every agency's SOPs and people) have hundreds of options, which Django's option
@@ -176,31 +200,14 @@ class ArchiveFilter(django_filters.FilterSet):
         self.agencies = agencies
         scope = archive_for(user, agencies)
         super().__init__(data, queryset=scope.select_related("sop_version__sop", "agency"), request=request)
-        sops = Sop.objects.filter(agency__isnull=False).select_related("agency")  # Sop.__str__ names the agency
-        in_scope = Agency.objects.all()
-        if agencies is not None:
-            sops, in_scope = sops.filter(agency_id__in=agencies), in_scope.filter(pk__in=agencies)
-        self.filters["sop"].queryset = sops
-        self.filters["agency"].queryset = in_scope
         self.filters["pelaksana"].queryset = scope_people(agencies).order_by("full_name", "pk")
-        self._shorten_long_lists(data or {})
+        offer_scope_choices(self, data or {}, agencies, agency="agency")  # builds the form
+        self._shorten_people(data or {})
 
-    def _shorten_long_lists(self, data) -> None:
-        """A national auditor's scope holds every agency's SOPs and people: thousands of options
-        (a page of 1 MB). Past ``LONG_LIST`` the SOP list offers the chosen agency's SOPs only,
-        and the pelaksana list only the chosen person (the name/NIP field finds the others);
-        what is offered is shown, what is valid stays the whole scope."""
-        form = self.form
-        sop_field, people_field = form.fields["sop"], form.fields["pelaksana"]
-        if sop_field.queryset.count() > LONG_LIST:
-            agency = str(data.get("agency") or "")
-            shown = sop_field.queryset.filter(agency_id=int(agency)) if agency.isdigit() and len(agency) < 10 \
-                else sop_field.queryset.none()
-            chosen = str(data.get("sop") or "")
-            if chosen.isdigit() and len(chosen) < 10:
-                shown = shown | sop_field.queryset.filter(pk=int(chosen))
-            sop_field.widget.choices = [("", sop_field.empty_label)] + [(s.pk, str(s)) for s in shown[:LONG_LIST]]
-            sop_field.help_text = _("Pilih instansi dahulu untuk memilih SOP-nya.")
+    def _shorten_people(self, data) -> None:
+        """Past ``LONG_LIST`` the pelaksana list offers only the chosen person (the name/NIP
+        field finds the others); what is valid stays the whole scope."""
+        people_field = self.form.fields["pelaksana"]
         if people_field.queryset.count() > LONG_LIST:
             chosen = str(data.get("pelaksana") or "")
             shown = people_field.queryset.filter(pk=int(chosen)) if chosen.isdigit() and len(chosen) < 10 \

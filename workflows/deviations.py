@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy
 from workflows import states
 from workflows.access import audited_agencies, headed_units_now
 from workflows.archive_export import LocalTime, chunks, neutralise, versions_cache
+from accounts.models import Agency
+from workflows.archive import offer_scope_choices
 from workflows.models import Sop, StepRun
 from workflows.templatetags.tanggal import tanggal
 from worktime.calendar import Calendars, duration_text
@@ -77,6 +79,17 @@ def scope_q(user, prefix: str = "case__", closed_only: bool = True) -> Q | None:
     return combined
 
 
+def scope_agencies(user) -> set[int] | None:
+    """The agencies whose cases ``user``'s Monev and deviation register cover (None: every
+    agency): where they head a unit, and whose archive they audit."""
+    if user.is_superuser:
+        return None
+    audited = audited_agencies(user)
+    if audited is None:
+        return None
+    return audited | set(headed_units_now(user).values_list("agency_id", flat=True))
+
+
 def register_for(user) -> QuerySet[StepRun] | None:
     scope = scope_q(user)
     if scope is None:
@@ -115,6 +128,9 @@ def friendly_errors(filterset, choices: tuple[str, ...]) -> None:
 class DeviationFilter(django_filters.FilterSet):
     jenis = django_filters.ChoiceFilter(label=gettext_lazy("Jenis penyimpangan"), choices=KIND_CHOICES,
                                         method="by_kind", empty_label=gettext_lazy("Semua jenis"))
+    instansi = django_filters.ModelChoiceFilter(label=gettext_lazy("Instansi"), field_name="case__agency",
+                                                queryset=Agency.objects.none(),
+                                                empty_label=gettext_lazy("Semua instansi"))
     sop = django_filters.ModelChoiceFilter(label=gettext_lazy("SOP"), field_name="case__sop_version__sop",
                                            queryset=Sop.objects.none(), empty_label=gettext_lazy("Semua SOP"))
     dari, sampai = period("activated_at", gettext_lazy("Langkah dimulai sejak"), gettext_lazy("Langkah dimulai sampai"))
@@ -124,11 +140,10 @@ class DeviationFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = PeriodForm
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["sop"].queryset = (Sop.objects.filter(versions__cases__step_runs__in=self.queryset)
-                                        .select_related("agency").distinct().order_by("name"))
-        friendly_errors(self, ("jenis", "sop"))
+    def __init__(self, data=None, *, user, **kwargs):
+        super().__init__(data, **kwargs)
+        friendly_errors(self, ("jenis", "instansi", "sop"))
+        offer_scope_choices(self, data or {}, scope_agencies(user), agency="instansi")
 
     def by_kind(self, queryset, name, value):
         return queryset.filter(kind_q(value)) if value else queryset
@@ -163,6 +178,12 @@ def describe(runs: Iterable[StepRun], now=None) -> Iterator[Deviation]:
     """Each run as a register row; one working calendar read per agency."""
     now = now or timezone.now()
     calendars = Calendars()
+    for batch in chunks(runs, 500):
+        calendars.load({run.case.agency for run in batch})  # each agency's calendar once, all in one query
+        yield from _described(batch, now, calendars)
+
+
+def _described(runs: list[StepRun], now, calendars: Calendars) -> Iterator[Deviation]:
     for run in runs:
         kinds = deviation_kinds(run, now)
         minutes = calendars(run.case.agency).late_by(run.due_at, run.completed_at or now) if LATE in kinds else 0.0

@@ -191,7 +191,7 @@ class Calendar:
 
 def calendar_for(agency) -> Calendar:
     """The agency's calendar from its settings (the defaults where it has none)."""
-    from worktime.models import DEFAULT_HOURS, DEFAULT_REMINDER_PERCENT, WorkCalendar
+    from worktime.models import WorkCalendar
 
     if not agency.pk:
         stored = None
@@ -201,6 +201,13 @@ def calendar_for(agency) -> Calendar:
             prefetch_related_objects([stored], "hours", "exceptions")
     else:
         stored = WorkCalendar.objects.filter(agency_id=agency.pk).prefetch_related("hours", "exceptions").first()
+    return _calendar(agency, stored)
+
+
+def _calendar(agency, stored) -> Calendar:
+    """``agency``'s calendar from its stored settings (hours and exceptions prefetched), or the defaults."""
+    from worktime.models import DEFAULT_HOURS, DEFAULT_REMINDER_PERCENT
+
     if stored is None:
         return Calendar(tz=agency.tzinfo, week=dict(DEFAULT_HOURS), reminder_percent=DEFAULT_REMINDER_PERCENT)
     week = {row.weekday: (row.opens, row.closes) for row in stored.hours.all()} or dict(DEFAULT_HOURS)
@@ -214,6 +221,18 @@ class Calendars:
 
     def __init__(self):
         self._read: dict[int, Calendar] = {}
+
+    def load(self, agencies) -> None:
+        """Read the calendars of ``agencies`` at once: three queries however many agencies."""
+        from worktime.models import WorkCalendar
+
+        missing = {agency.pk: agency for agency in agencies if agency.pk not in self._read}
+        if not missing:
+            return
+        stored = {calendar.agency_id: calendar for calendar in WorkCalendar.objects.filter(
+            agency_id__in=missing).prefetch_related("hours", "exceptions")}
+        for pk, agency in missing.items():
+            self._read[pk] = _calendar(agency, stored.get(pk))
 
     def __call__(self, agency) -> Calendar:
         if agency.pk not in self._read:

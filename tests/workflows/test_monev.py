@@ -150,10 +150,12 @@ def test_a_selection_too_large_to_measure_asks_for_a_narrower_one(seed_sops, peo
     client.force_login(people["auditor.bpk"])
     page = client.get(reverse("monev"))
     assert page.status_code == 200 and page.context["reports"] == []
-    assert "Pilihan ini mencakup lebih dari 2 kasus" in page.content.decode()
+    assert "Pilihan ini mencakup lebih dari 2 kasus atau 50 SOP" in page.content.decode()
     for name in ("monev_csv", "monev_xlsx", "monev_pdf"):
         download = client.get(reverse(name), follow=True)
         assert download.redirect_chain[0][0] == reverse("monev")
         assert "lebih dari 2 kasus" in download.content.decode()
     monkeypatch.setattr(monev, "MAX_CASES", 3)
     assert len(client.get(reverse("monev")).context["reports"]) == 1
+    monkeypatch.setattr(monev, "MAX_SOPS", 0)  # one SOP is too many SOPs
+    assert "atau 0 SOP" in client.get(reverse("monev")).content.decode()

@@ -13,7 +13,7 @@ def _filtered(request):
     register = deviations.register_for(request.user)
     if register is None:
         return None, refuse(request, _("Daftar penyimpangan untuk kepala unit dan auditor."))
-    return deviations.DeviationFilter(request.GET, queryset=register), None
+    return deviations.DeviationFilter(request.GET, queryset=register, user=request.user), None
 
 
 @login_required

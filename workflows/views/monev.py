@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -24,7 +25,7 @@ def _filtered(request):
     cases = monev.monev_cases(request.user)
     if cases is None:
         return None, refuse(request, _("Monev untuk kepala unit dan auditor."))
-    return monev.MonevFilter(request.GET, queryset=cases), None
+    return monev.MonevFilter(request.GET, queryset=cases, user=request.user), None
 
 
 def _charts(report: monev.SopReport) -> dict:
@@ -96,8 +97,9 @@ def _narrow_first(request) -> HttpResponse:
 
 
 def _too_many_text() -> str:
-    return _("Pilihan ini mencakup lebih dari %(max)s kasus. Pilih instansi, SOP atau periode yang lebih "
-             "sempit, lalu tampilkan lagi.") % {"max": f"{monev.MAX_CASES:,}".replace(",", ".")}
+    return _("Pilihan ini mencakup lebih dari %(cases)s kasus atau %(sops)s SOP. Pilih instansi, SOP atau "
+             "periode yang lebih sempit, lalu tampilkan lagi.") % {
+        "cases": number_format(monev.MAX_CASES, force_grouping=True), "sops": monev.MAX_SOPS}
 
 
 def _download(request, kind: str):
