@@ -92,3 +92,30 @@ def test_the_page_filters_and_downloads(known, people, client):
     assert sheet.max_row == 6  # header and the five rows of the head's register
     client.force_login(people["pokja.ponorogo"])
     assert client.get(reverse("deviations")).status_code == 403
+
+
+def test_the_pages_reach_the_newest_deviations_and_say_the_downloads_hold_the_rest(known, people, client,
+                                                                                    monkeypatch):
+    from workflows.views import deviations as views
+
+    monkeypatch.setattr(views, "PER_PAGE", 1)
+    monkeypatch.setattr(views, "SHOWN", 2)
+    client.force_login(people["kepala.lpse.ponorogo"])
+    with at(days=2):
+        first = client.get(reverse("deviations"))
+        beyond = client.get(reverse("deviations"), {"page": 3})
+        everything = client.get(reverse("deviation_csv")).getvalue().decode("utf-8-sig").strip().splitlines()
+    assert "Halaman 1 dari 2" in first.content.decode()
+    assert "menampilkan 2 penyimpangan terbaru" in first.content.decode()
+    assert beyond.context["page"].number == 2  # past the last page: the last page
+    assert len(everything) == 1 + 5  # the header and every row
+
+
+def test_a_national_auditor_narrows_the_register_by_agency(known, people, client):
+    client.force_login(people["auditor.bpk"])
+    ponorogo = known["cancelled"].agency
+    with at(days=2):
+        page = client.get(reverse("deviations"), {"instansi": ponorogo.pk})
+        elsewhere = client.get(reverse("deviations"), {"instansi": known["refused"].agency_id})
+    assert [d.run.case.title for d in page.context["rows"]] == ["D dibatalkan"]
+    assert elsewhere.context["rows"] == []
