@@ -79,7 +79,18 @@ def people(name: str, count: int) -> list[dict]:
         for assignment in RoleAssignment.objects.filter(role_id=role, unit__agency__is_national=True).select_related(
                 "user")[:max(1, count // 10)]:
             chosen.append({"username": assignment.user.username, "role": role})
-    return chosen[:count]
+    chosen = chosen[:count]
+    # The seed hashes its passwords with the fast hasher of the test settings, which production
+    # does not accept: the chosen people get the production hash (PBKDF2), so that each login
+    # of the run is a real one and costs what a login costs.
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    from accounts.models import User
+
+    hasher = PBKDF2PasswordHasher()
+    User.objects.filter(username__in=[p["username"] for p in chosen]).update(
+        password=hasher.encode(os.environ.get("LOAD_PASSWORD", "demo-lpse-2026"), hasher.salt()))
+    return chosen
 
 
 def consistency(name: str, since) -> list[str]:
@@ -154,7 +165,12 @@ def main(argv: list[str] | None = None) -> int:
                             f"http://127.0.0.1:{PORT}", "--csv", str(prefix), "--only-summary"],
                            cwd=ROOT, env={**env, "LOAD_PEOPLE": str(people_file)}, check=False)
             with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
-                total = next(row for row in csv.DictReader(handle) if row["Name"] == "Aggregated")
+                rows = list(csv.DictReader(handle))
+            total = next(row for row in rows if row["Name"] == "Aggregated")
+            print(f"\n{'endpoint':<36} {'requests':>8} {'failures':>8} {'median':>7} {'p95':>7} {'max':>7}")
+            for row in rows:
+                print(f"{row['Name'][:36]:<36} {row['Request Count']:>8} {row['Failure Count']:>8} "
+                      f"{row['50%']:>7} {row['95%']:>7} {float(row['Max Response Time']):>7.0f}")
         finally:
             server.send_signal(signal.SIGTERM)
             worker.send_signal(signal.SIGTERM)

@@ -45,23 +45,33 @@ class Staff(HttpUser):
             self.person = next(_next_person)
         self.client.get("/masuk/", name="/masuk/")
         token = self.client.cookies.get("csrftoken", "")
-        self.client.post("/masuk/", data={"username": self.person["username"], "password": PASSWORD,
-                                          "csrfmiddlewaretoken": token},
-                         headers={"Referer": self.client.base_url + "/masuk/"}, name="/masuk/ (POST)")
+        with self.client.post("/masuk/", data={"username": self.person["username"], "password": PASSWORD,
+                                               "csrfmiddlewaretoken": token},
+                              headers={"Referer": self.client.base_url + "/masuk/"}, name="/masuk/ (POST)",
+                              catch_response=True) as answer:
+            if "/masuk/" in answer.url:  # the form again: the password was refused
+                answer.failure(f"login refused for {self.person['username']}")
         self.cases: list[str] = []
+
+    def _get(self, url: str, name: str):
+        """A page as its person: sent to the login page instead is a failure, not a success."""
+        with self.client.get(url, name=name, catch_response=True) as answer:
+            if "/masuk/" in answer.url:
+                answer.failure("not logged in")
+            return answer
 
     def _csrf(self) -> dict:
         return {"csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")}
 
     @task(5)
     def inbox(self) -> None:
-        answer = self.client.get("/tugas/", name="/tugas/")
+        answer = self._get("/tugas/", "/tugas/")
         self.cases = [m.decode() for m in CASE_LINK.findall(answer.content)][:20] or self.cases
 
     @task(3)
     def open_case(self) -> None:
         if self.cases:
-            self.client.get(f"/kasus/{random.choice(self.cases)}/", name="/kasus/[id]/")
+            self._get(f"/kasus/{random.choice(self.cases)}/", "/kasus/[id]/")
 
     @task(2)
     def start_case_with_upload(self) -> None:
@@ -75,18 +85,20 @@ class Staff(HttpUser):
                 files[key] = (f"{key}.pdf", PDF, "application/pdf")
             else:
                 fields[key] = f"Isian uji beban {key}"
-        self.client.post(start["url"], data=fields, files=files, name="/kasus/mulai/[id]/ (POST, unggah)",
-                         headers={"Referer": self.client.base_url + start["url"]})
+        with self.client.post(start["url"], data=fields, files=files, name="/kasus/mulai/[id]/ (POST, unggah)",
+                              headers={"Referer": self.client.base_url + start["url"]}, catch_response=True) as answer:
+            if not re.search(r"/kasus/\d+/$", answer.url):  # a started case opens its page
+                answer.failure(f"case not started: {answer.url}")
 
     @task(1)
     def case_record_pdf(self) -> None:
         if self.cases:
-            self.client.get(f"/kasus/{random.choice(self.cases)}/rekaman.pdf", name="/kasus/[id]/rekaman.pdf")
+            self._get(f"/kasus/{random.choice(self.cases)}/rekaman.pdf", "/kasus/[id]/rekaman.pdf")
 
     @task(1)
     def monev_or_archive(self) -> None:
         if self.person["role"] == "auditor":
             word = random.choice(["SPSE", "Pokja", "akun", "pemeliharaan", "Admin"])
-            self.client.get(f"/arsip/?q={word}", name="/arsip/?q=")
+            self._get(f"/arsip/?q={word}", "/arsip/?q=")
         elif self.person["role"] == "kepala_lpse":
-            self.client.get("/monev/", name="/monev/")
+            self._get("/monev/", "/monev/")
