@@ -26,3 +26,20 @@ class LanguageMiddleware:
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RequestMemoMiddleware:
+    """Gives the signed-in person of a request a memo (``user.request_memo``) for what is read
+    about them several times while the request is served, e.g. their delegations in force
+    (read by the header, the inbox, the access checks: five times a page). The user object
+    lives for one request, so nothing is kept longer; code working outside a request (the
+    worker, the services called directly) finds no memo and reads live."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            user.request_memo = {}
+        return self.get_response(request)
