@@ -94,19 +94,26 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-# Connections are kept between requests (a new one costs a few ms on every page) and checked
-# before reuse, so a restarted database costs one failed check, not an error page.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Every query here is short; PostgreSQL's JIT compiler, which starts on any plan it costs
-    # high, spent 15-20 ms compiling a 10 ms inbox count at 100,000 cases. The planner is told
-    # that the database lives on an SSD (random reads cost about what sequential ones do): with
-    # the default of 4 it read all 100,000 cases (80 ms) rather than the archive's trigram index
-    # (12 ms). PG_OPTIONS replaces both, e.g. for a database on spinning disks.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "options", env.str("PG_OPTIONS", default="-c jit=off -c random_page_cost=1.1"))
+# Optional: a PostgreSQL streaming replica of that database, read by the archive, Monev and the
+# deviation register (lpse_sop/replica.py). Tests read it as the default test database.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+for _database in DATABASES.values():
+    _database["ATOMIC_REQUESTS"] = False
+    # Connections are kept between requests (a new one costs a few ms on every page) and checked
+    # before reuse, so a restarted database costs one failed check, not an error page.
+    _database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    _database["CONN_HEALTH_CHECKS"] = True
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # Every query here is short; PostgreSQL's JIT compiler, which starts on any plan it costs
+        # high, spent 15-20 ms compiling a 10 ms inbox count at 100,000 cases. The planner is told
+        # that the database lives on an SSD (random reads cost about what sequential ones do): with
+        # the default of 4 it read all 100,000 cases (80 ms) rather than the archive's trigram index
+        # (12 ms). PG_OPTIONS replaces both, e.g. for a database on spinning disks.
+        _database.setdefault("OPTIONS", {}).setdefault(
+            "options", env.str("PG_OPTIONS", default="-c jit=off -c random_page_cost=1.1"))
+DATABASE_ROUTERS = ["lpse_sop.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,4 +1,8 @@
-"""The auditors' archive: search closed cases, download the list, build a ZIP of case records."""
+"""The auditors' archive: search closed cases, download the list, build a ZIP of case records.
+
+The list and its CSV/XLSX read from the replica when one is configured (lpse_sop/replica.py);
+the ZIP's job pages read the primary, where the job was just created and the worker records
+its progress."""
 from __future__ import annotations
 
 import datetime
@@ -18,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Agency
+from lpse_sop.replica import on_primary, reads_from_replica
 from workflows import archive_export
 from workflows.archive import ArchiveFilter, may_use_archive
 from workflows.models import ExportJob
@@ -42,6 +47,13 @@ def auditor_required(view):
                                      "Kasus yang Anda kerjakan tetap dapat dibuka dari Tugas saya atau notifikasi."))
         return view(request, *args, **kwargs)
     return checked
+
+
+def _archive_filter(request) -> ArchiveFilter:
+    """The filter over this auditor's archive. Whose archive it is (the audited agencies) is
+    read from the primary, live, also in a view that reads the cases from the replica."""
+    with on_primary():
+        return ArchiveFilter(request.GET, user=request.user, request=request)
 
 
 def _query(request) -> str:
@@ -193,10 +205,11 @@ def archive_page(filterset: ArchiveFilter, raw_cursor: str | None, query: str) -
 
 
 @auditor_required
+@reads_from_replica
 def archive_list(request):
     """The same number of queries on every page and for any size of archive (see
     tests/workflows/test_query_counts.py)."""
-    filterset = ArchiveFilter(request.GET, user=request.user, request=request)
+    filterset = _archive_filter(request)
     query = _query(request)
     bad_cursor = False
     try:
@@ -214,7 +227,7 @@ def archive_list(request):
 
 
 def _valid_filter_or_back(request) -> tuple[ArchiveFilter, HttpResponse | None]:
-    filterset = ArchiveFilter(request.GET, user=request.user, request=request)
+    filterset = _archive_filter(request)
     if filterset.is_valid():
         return filterset, None
     messages.error(request, _("Filter belum benar; perbaiki isian yang ditandai lalu unduh lagi."))
@@ -232,11 +245,13 @@ def _table(request, kind: str):
 
 
 @auditor_required
+@reads_from_replica
 def archive_csv(request):
     return _table(request, "csv")
 
 
 @auditor_required
+@reads_from_replica
 def archive_xlsx(request):
     return _table(request, "xlsx")
 

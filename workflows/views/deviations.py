@@ -1,9 +1,11 @@
-"""The deviation register page and its CSV/XLSX downloads (workflows.deviations)."""
+"""The deviation register page and its CSV/XLSX downloads (workflows.deviations), read from the
+replica when one is configured (lpse_sop/replica.py)."""
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from lpse_sop.replica import on_primary, reads_from_replica
 from workflows import deviations
 from workflows.views.responses import refuse, table_download
 
@@ -13,13 +15,15 @@ SHOWN = 1_000  # the newest deviations the pages reach; the CSV/XLSX hold them a
 
 def _filtered(request):
     """(filterset, refusal): the register this person may read, filtered as asked."""
-    register = deviations.register_for(request.user)
+    with on_primary():  # whose deviations these are: live, from the primary
+        register = deviations.register_for(request.user)
     if register is None:
         return None, refuse(request, _("Daftar penyimpangan untuk kepala unit dan auditor."))
     return deviations.DeviationFilter(request.GET, queryset=register, user=request.user), None
 
 
 @login_required
+@reads_from_replica
 def deviation_list(request):
     filterset, refusal = _filtered(request)
     if refusal:
@@ -49,10 +53,12 @@ def _download(request, kind: str):
 
 
 @login_required
+@reads_from_replica
 def deviation_csv(request):
     return _download(request, "csv")
 
 
 @login_required
+@reads_from_replica
 def deviation_xlsx(request):
     return _download(request, "xlsx")

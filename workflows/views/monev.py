@@ -1,4 +1,5 @@
-"""Monev pages: the figures with charts, their CSV/XLSX/PDF, and the monitoring form."""
+"""Monev pages: the figures with charts, their CSV/XLSX/PDF, and the monitoring form; their
+GETs read from the replica when one is configured (lpse_sop/replica.py)."""
 from __future__ import annotations
 
 from django import forms
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from lpse_sop.replica import on_primary, reads_from_replica
 from workflows import monev
 from workflows.charts import Bar, hbars
 from workflows.pdf.render import render_pdf
@@ -22,7 +24,8 @@ from worktime.calendar import duration_text
 
 
 def _filtered(request):
-    cases = monev.monev_cases(request.user)
+    with on_primary():  # whose cases these are: live, from the primary
+        cases = monev.monev_cases(request.user)
     if cases is None:
         return None, refuse(request, _("Monev untuk kepala unit dan auditor."))
     return monev.MonevFilter(request.GET, queryset=cases, user=request.user), None
@@ -79,6 +82,7 @@ def _context(request, filterset) -> dict:
 
 
 @login_required
+@reads_from_replica
 def monev_page(request):
     filterset, refusal = _filtered(request)
     if refusal:
@@ -120,16 +124,19 @@ def _download(request, kind: str):
 
 
 @login_required
+@reads_from_replica
 def monev_csv(request):
     return _download(request, "csv")
 
 
 @login_required
+@reads_from_replica
 def monev_xlsx(request):
     return _download(request, "xlsx")
 
 
 @login_required
+@reads_from_replica
 def monev_pdf(request):
     return _download(request, "pdf")
 
@@ -158,8 +165,10 @@ class MonitoringForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@reads_from_replica
 def monitoring_form(request):
-    """GET: the form for the SOP chosen in ``?sop=``; POST: the completed form as PDF."""
+    """GET: the form for the SOP chosen in ``?sop=``; POST: the completed form as PDF (read from
+    the primary, as every POST is)."""
     filterset, refusal = _filtered(request)
     if refusal:
         return refusal
