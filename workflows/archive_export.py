@@ -9,10 +9,8 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from itertools import islice
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q, QuerySet
@@ -22,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Agency, User
-from workflows import states
+from workflows import states, xlsx
 from workflows.models import Case, SopVersion, StepRun
 from workflows.templatetags.tanggal import tanggal
+from workflows.xlsx import LocalTime
 
 COLUMNS = [
     gettext_lazy("No. kasus"), gettext_lazy("Judul"), gettext_lazy("SOP"), gettext_lazy("Nomor SOP"),
@@ -94,14 +93,6 @@ def status_label(case: Case) -> str:
 def _state_label(state: str) -> str:
     return _("Selesai") if state == states.DONE else _("Dibatalkan") if state == states.CANCELLED \
         else states.label(state)
-
-
-@dataclass(frozen=True)
-class LocalTime:
-    """A moment as the agency's clock shows it, for a spreadsheet date cell (which has no zone)."""
-
-    value: datetime.datetime  # naive, in the agency's zone
-    zone: str  # WIB / WITA / WIT, shown by the cell's number format
 
 
 class RowMaker:
@@ -292,44 +283,7 @@ def xlsx_bytes(header: Iterable, rows: Iterable[list], *, title: str, widths: li
 
 
 def xlsx_file(header: Iterable, rows: Iterable[list], *, title: str, widths: list[int] | None = None):
-    """The workbook in a temporary file (rewound), for a FileResponse to stream: openpyxl's
-    write-only mode keeps no row in memory, so memory stays flat however many rows there are."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
-    header = [str(h) for h in header]
-    for index, width in enumerate((widths or WIDTHS)[:len(header)], start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    cells = []
-    for text in header:
-        cell = WriteOnlyCell(sheet, value=neutralise(text))
-        cell.font = bold
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        cells.append(cell)
-    sheet.append(cells)
-
-    def cell(value):
-        if isinstance(value, LocalTime):
-            date_cell = WriteOnlyCell(sheet, value=value.value)
-            date_cell.number_format = f'dd/mm/yyyy hh:mm "{value.zone}"'
-            return date_cell
-        # Control characters pasted into a note would make openpyxl refuse the whole file.
-        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-    for row in rows:
-        sheet.append([cell(v) for v in row])
-    spool = tempfile.TemporaryFile()
-    try:
-        book.save(spool)
-        spool.seek(0)
-    except BaseException:
-        spool.close()
-        raise
-    return spool
+    """The workbook in a temporary file (rewound), for a FileResponse to stream or a job to
+    keep; written row by row (workflows.xlsx), so memory stays flat however many rows there are."""
+    header = [neutralise(str(h)) for h in header]
+    return xlsx.write(header, rows, title=title, widths=widths or WIDTHS)
