@@ -95,6 +95,32 @@ def _state_label(state: str) -> str:
         else states.label(state)
 
 
+class Moments:
+    """Moments as a table writes them in the agency's zone: text as the case page shows them
+    ("Senin, 23 November 2026 09.30 WIB", each day's words formatted once per export), or
+    with ``date_cells`` LocalTime values that a spreadsheet can sort and filter."""
+
+    def __init__(self, date_cells: bool = False):
+        self.date_cells = date_cells
+        self.days: dict[datetime.date, str] = {}
+        self.zones: dict[int, datetime.tzinfo] = {}
+
+    def __call__(self, value: datetime.datetime | None, agency: Agency):
+        if value is None:
+            return None if self.date_cells else ""
+        zone = self.zones.get(agency.pk)
+        if zone is None:
+            zone = self.zones[agency.pk] = agency.tzinfo
+        local = value.astimezone(zone)
+        if self.date_cells:
+            return LocalTime(local.replace(tzinfo=None), agency.time_zone)
+        day = local.date()
+        if day not in self.days:
+            # What tanggal writes before the time; a weekday, never the start of a formula.
+            self.days[day] = tanggal(local, agency).rsplit(" ", 2)[0]
+        return f"{self.days[day]} {local.hour:02d}.{local.minute:02d} {agency.time_zone}"
+
+
 class RowMaker:
     """Turns a case's values into its row. Made once per export: the words (Selesai,
     Terlambat, ...) are translated once, each day's written date ("Senin, 23 November
@@ -102,32 +128,19 @@ class RowMaker:
     not once per row."""
 
     def __init__(self, date_cells: bool = False):
-        self.date_cells = date_cells
+        self.moment = Moments(date_cells)
         self.states: dict[str, str] = {}
         self.late, self.on_time = neutralise(_("Terlambat")), neutralise(_("Tepat waktu"))
-        self.days: dict[datetime.date, str] = {}
         self.sheets: dict[int, tuple[str, str, int]] = {}
-        self.agencies: dict[int, tuple[str, datetime.tzinfo, str, Agency]] = {}
+        self.agencies: dict[int, tuple[str, Agency]] = {}
 
     def sheet(self, version_id: int, name: str, nomor: str, number: int) -> None:
         self.sheets[version_id] = (neutralise(name), neutralise(nomor), number)
 
-    def agency(self, agency: Agency) -> tuple[str, datetime.tzinfo, str, Agency]:
+    def agency(self, agency: Agency) -> tuple[str, Agency]:
         if agency.pk not in self.agencies:
-            self.agencies[agency.pk] = (neutralise(agency.name), agency.tzinfo, agency.time_zone, agency)
+            self.agencies[agency.pk] = (neutralise(agency.name), agency)
         return self.agencies[agency.pk]
-
-    def moment(self, value: datetime.datetime | None, agency: tuple[str, datetime.tzinfo, str, Agency]):
-        if value is None:
-            return None if self.date_cells else ""
-        local = value.astimezone(agency[1])
-        if self.date_cells:
-            return LocalTime(local.replace(tzinfo=None), agency[2])
-        day = local.date()
-        if day not in self.days:
-            # What tanggal writes before the time; a weekday, never the start of a formula.
-            self.days[day] = tanggal(local, agency[3]).rsplit(" ", 2)[0]
-        return f"{self.days[day]} {local.hour:02d}.{local.minute:02d} {agency[2]}"
 
     def __call__(self, pk, title, version_id: int, agency, state, started_at, closed_at, late: int,
                  names: Iterable[str]) -> list:
@@ -138,7 +151,7 @@ class RowMaker:
         name, nomor, number = self.sheets[version_id]
         return [
             pk, neutralise(title), name, nomor, number, agency[0], self.states[state],
-            self.moment(started_at, agency), self.moment(closed_at, agency),
+            self.moment(started_at, agency[1]), self.moment(closed_at, agency[1]),
             self.late if late else self.on_time, late, neutralise(PELAKSANA_SEPARATOR.join(dict.fromkeys(names))),
         ]
 

@@ -8,7 +8,6 @@ auditors those of the archive they audit (closed cases); the administrator all.
 """
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -21,9 +20,8 @@ from django.utils.translation import gettext_lazy
 
 from workflows import states
 from workflows.access import audited_agencies, headed_units_now
-from workflows.archive_export import LocalTime, neutralise, versions_cache
+from workflows.archive_export import Moments, neutralise, versions_cache
 from workflows.models import Sop, StepRun
-from workflows.templatetags.tanggal import tanggal
 from worktime.calendar import Calendars, duration_text
 
 LATE, RETURNED, REFUSED, CANCELLED = "terlambat", "dikembalikan", "tidak", "dibatalkan"
@@ -182,14 +180,6 @@ COLUMNS = [gettext_lazy("No. kasus"), gettext_lazy("Judul"), gettext_lazy("SOP")
 WIDTHS = [10, 36, 36, 30, 8, 40, 22, 30, 30, 30, 12, 50]
 
 
-def _moment(value: datetime.datetime | None, agency, date_cells: bool):
-    if value is None:
-        return None if date_cells else ""
-    if date_cells:
-        return LocalTime(timezone.localtime(value, agency.tzinfo).replace(tzinfo=None), agency.time_zone)
-    return tanggal(value, agency)
-
-
 def _sharing_versions(runs: QuerySet[StepRun]) -> Iterator[StepRun]:
     """The runs through a database cursor, their cases' SOP versions (and parsed definitions)
     read once per version for the whole download instead of joined into every row."""
@@ -200,9 +190,13 @@ def _sharing_versions(runs: QuerySet[StepRun]) -> Iterator[StepRun]:
 
 
 def rows(runs: QuerySet[StepRun], *, date_cells: bool = False) -> Iterator[list]:
+    moment, labels = Moments(date_cells), {}
     for d in describe(_sharing_versions(runs)):
         case, step = d.run.case, d.run.case.spec.step(d.run.step_no)
-        values = [case.pk, case.title, case.spec.name, case.agency.name, step.no, step.kegiatan, d.kind_labels,
-                  d.accountable, _moment(d.run.due_at, case.agency, date_cells),
-                  _moment(d.run.completed_at, case.agency, date_cells), round(d.late_minutes), d.reason]
+        kinds = tuple(d.kinds)
+        if kinds not in labels:
+            labels[kinds] = d.kind_labels
+        values = [case.pk, case.title, case.spec.name, case.agency.name, step.no, step.kegiatan, labels[kinds],
+                  d.accountable, moment(d.run.due_at, case.agency), moment(d.run.completed_at, case.agency),
+                  round(d.late_minutes), d.reason]
         yield [neutralise(v) for v in values]
