@@ -32,10 +32,10 @@ from workflows.models import Case, ExportJob
 
 logger = logging.getLogger(__name__)
 
-# Rows an XLSX may have to be made during the request. At the measured 35,000 rows a second
-# (lpse_bench_100000, 2 cores) 10,000 rows take 0.3 s; still under a second with the machine
-# three times as busy.
-DIRECT_ROWS = 10_000
+# Rows an XLSX may have to be made during the request. Measured on lpse_bench_100000 (2 cores
+# shared, load average 3.5): 9,789 rows took 0.42-1.03 s to the first byte (median 0.52 s, the
+# slowest in a fresh process); 5,000 keep even that case near half a second.
+DIRECT_ROWS = 5_000
 # Case-record PDFs read per query while the ZIP is made; table rows between progress updates.
 PDF_CHUNK = 50
 PROGRESS_EVERY = 2000

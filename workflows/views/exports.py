@@ -43,7 +43,8 @@ def start(request, *, kind: str, query: str, back_url: str) -> HttpResponse:
 def progress(request, job: ExportJob, *, back_url: str, back_label: str) -> HttpResponse:
     """How far the job is, refreshing itself until it is done (htmx, or a meta refresh without
     JavaScript); then the download."""
-    context = {"job": job, "list_url": back_url, "back_label": back_label, "rows": number_format(exports.DIRECT_ROWS, force_grouping=True)}
+    context = {"job": job, "list_url": back_url, "back_label": back_label,
+               "rows": number_format(exports.DIRECT_ROWS, force_grouping=True)}
     template = "workflows/_export_progress.html" if request.htmx else "workflows/export_job.html"
     return render(request, template, context)
 
