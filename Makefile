@@ -31,7 +31,7 @@ setup: check-system
 	$(PY) manage.py import_sop fixtures/sops/*.yaml fixtures/templates/*.yaml
 	$(PY) manage.py load_demo_cases
 
-# Serves the app and, beside it, the background worker (email, ZIP exports of the archive) and
+# Serves the app and, beside it, the background worker (email, exports: ZIP of records, large XLSX) and
 # the deadline sweep (reminders, overdue notices, daily digests; every minute).
 run: setup
 	@echo "Aplikasi berjalan di http://$(HOST)/ (berhenti: Ctrl+C)"

@@ -207,7 +207,7 @@ class World:
 
 
 FOLLOW = {"home", "my_tasks", "my_cases", "delegations", "start_list", "start_case", "sop_list", "sop_detail", "case_detail", "case_action",
-          "case_cancel", "invitation_accept", "notifications", "announcements", "archive_list", "archive_export_progress", "login",
+          "case_cancel", "invitation_accept", "notifications", "announcements", "archive_list", "archive_export_progress", "deviation_export_progress", "login",
           "agency_home", "agency_detail", "agency_person", "agency_person_new", "agency_unit", "agency_unit_new",
           "agency_vocabulary", "password_set", "template_detail", "template_adopt", "calendar_edit", "overdue",
           "deviations", "monev", "monitoring_form", "sop_version_diff", "template_version_diff", "draft_list",
@@ -290,6 +290,12 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             job = ExportJob.objects.create(requested_by=User.objects.get(username="auditor.bpk"),
                                            status=ExportJob.Status.DONE)
             job.file.save("uji.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18))
+            register_job = ExportJob.objects.create(requested_by=User.objects.get(username="kepala.lpse.ponorogo"),
+                                                    kind=ExportJob.Kind.DEVIATIONS_XLSX, status=ExportJob.Status.DONE)
+            register_job.file.save("uji.xlsx", ContentFile(b"PK\x05\x06" + b"\x00" * 18))
+            crawl(world, "kepala.lpse.ponorogo", [reverse("deviations"),
+                                                  reverse("deviation_export_progress", args=[register_job.pk]),
+                                                  reverse("deviation_export_download", args=[register_job.pk])])
             for who, cases in actors.items():
                 crawl(world, who, ["/", reverse("start_list"), reverse("sop_list"), reverse("notifications")]
                       + [reverse("case_detail", args=[pk]) for pk in sorted(cases)])

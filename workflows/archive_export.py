@@ -8,22 +8,22 @@ from __future__ import annotations
 
 import csv
 import datetime
-import tempfile
+import io
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from itertools import islice
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models.lookups import In
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Agency, User
-from workflows import states
+from workflows import states, xlsx
 from workflows.models import Case, SopVersion, StepRun
 from workflows.templatetags.tanggal import tanggal
+from workflows.xlsx import LocalTime
 
 COLUMNS = [
     gettext_lazy("No. kasus"), gettext_lazy("Judul"), gettext_lazy("SOP"), gettext_lazy("Nomor SOP"),
@@ -95,57 +95,74 @@ def _state_label(state: str) -> str:
         else states.label(state)
 
 
-@dataclass(frozen=True)
-class LocalTime:
-    """A moment as the agency's clock shows it, for a spreadsheet date cell (which has no zone)."""
-
-    value: datetime.datetime  # naive, in the agency's zone
-    zone: str  # WIB / WITA / WIT, shown by the cell's number format
-
-
-class RowMaker:
-    """Turns a case's values into its row. Made once per export: the words (Selesai,
-    Terlambat, ...) are translated once and each day's written date ("Senin, 23 November
-    2026") formatted once, not once per row."""
+class Moments:
+    """Moments as a table writes them in the agency's zone: text as the case page shows them
+    ("Senin, 23 November 2026 09.30 WIB", each day's words formatted once per export), or
+    with ``date_cells`` LocalTime values that a spreadsheet can sort and filter."""
 
     def __init__(self, date_cells: bool = False):
         self.date_cells = date_cells
-        self.states: dict[str, str] = {}
-        self.late, self.on_time = _("Terlambat"), _("Tepat waktu")
         self.days: dict[datetime.date, str] = {}
-        self.sheets: dict[int, tuple[str, str]] = {}
+        self.zones: dict[int, datetime.tzinfo] = {}
 
-    def moment(self, value: datetime.datetime | None, agency):
+    def __call__(self, value: datetime.datetime | None, agency: Agency):
         if value is None:
             return None if self.date_cells else ""
-        local = timezone.localtime(value, agency.tzinfo)
+        zone = self.zones.get(agency.pk)
+        if zone is None:
+            zone = self.zones[agency.pk] = agency.tzinfo
+        local = value.astimezone(zone)
         if self.date_cells:
             return LocalTime(local.replace(tzinfo=None), agency.time_zone)
         day = local.date()
         if day not in self.days:
-            self.days[day] = tanggal(local, agency).rsplit(" ", 2)[0]  # what tanggal writes before the time
-        return f"{self.days[day]} {local:%H.%M} {agency.time_zone}"
+            # What tanggal writes before the time; a weekday, never the start of a formula.
+            self.days[day] = tanggal(local, agency).rsplit(" ", 2)[0]
+        return f"{self.days[day]} {local.hour:02d}.{local.minute:02d} {agency.time_zone}"
 
-    def __call__(self, pk, title, version: SopVersion, agency, state, started_at, closed_at, late: int,
-                 names: list[str]) -> list:
-        if version.pk not in self.sheets:
-            self.sheets[version.pk] = (version.spec.name, version.spec.sheet.get("nomor", "") or "")
+
+class RowMaker:
+    """Turns a case's values into its row. Made once per export: the words (Selesai,
+    Terlambat, ...) are translated once, each day's written date ("Senin, 23 November
+    2026") formatted once, and each SOP version's and agency's texts neutralised once,
+    not once per row."""
+
+    def __init__(self, date_cells: bool = False):
+        self.moment = Moments(date_cells)
+        self.states: dict[str, str] = {}
+        self.late, self.on_time = neutralise(_("Terlambat")), neutralise(_("Tepat waktu"))
+        self.sheets: dict[int, tuple[str, str, int]] = {}
+        self.agencies: dict[int, tuple[str, Agency]] = {}
+
+    def sheet(self, version_id: int, name: str, nomor: str, number: int) -> None:
+        self.sheets[version_id] = (neutralise(name), neutralise(nomor), number)
+
+    def agency(self, agency: Agency) -> tuple[str, Agency]:
+        if agency.pk not in self.agencies:
+            self.agencies[agency.pk] = (neutralise(agency.name), agency)
+        return self.agencies[agency.pk]
+
+    def __call__(self, pk, title, version_id: int, agency, state, started_at, closed_at, late: int,
+                 names: Iterable[str]) -> list:
+        """The row, already neutralised; ``agency`` as ``agency()`` returns it, the version's
+        texts given to ``sheet()`` first."""
         if state not in self.states:
-            self.states[state] = _state_label(state)
-        name, nomor = self.sheets[version.pk]
-        values = [
-            pk, title, name, nomor, version.number, agency.name, self.states[state],
-            self.moment(started_at, agency), self.moment(closed_at, agency),
-            self.late if late else self.on_time, late, PELAKSANA_SEPARATOR.join(names),
+            self.states[state] = neutralise(_state_label(state))
+        name, nomor, number = self.sheets[version_id]
+        return [
+            pk, neutralise(title), name, nomor, number, agency[0], self.states[state],
+            self.moment(started_at, agency[1]), self.moment(closed_at, agency[1]),
+            self.late if late else self.on_time, late, neutralise(PELAKSANA_SEPARATOR.join(dict.fromkeys(names))),
         ]
-        return [neutralise(v) for v in values]
 
 
 def case_row(case: Case, *, date_cells: bool = False) -> list:
     """One case as the columns of COLUMNS, already neutralised. Dates are text as the case page
     writes them, or with ``date_cells`` LocalTime values that a spreadsheet can sort and filter."""
-    return RowMaker(date_cells)(case.pk, case.title, case.sop_version, case.agency, case.state, case.started_at,
-                                case.closed_at, late_steps(case), pelaksana_names(case))
+    row, version = RowMaker(date_cells), case.sop_version
+    row.sheet(version.pk, version.spec.name, version.spec.sheet.get("nomor", "") or "", version.number)
+    return row(case.pk, case.title, version.pk, row.agency(case.agency), case.state, case.started_at,
+               case.closed_at, late_steps(case), pelaksana_names(case))
 
 
 # Cases read per round trip of a streamed export: big enough that the per-chunk queries cost
@@ -158,6 +175,16 @@ def chunks(iterable: Iterable, size: int) -> Iterator[list]:
     iterator = iter(iterable)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+class InArray(In):
+    """``InArray(F("case_id"), ids)``: ``IN (...)`` sent to PostgreSQL as one array parameter
+    (``= ANY(%s)``). A chunk's 2,000 ids otherwise cost Django and psycopg a placeholder each,
+    more than the query itself (issue 13). Elsewhere the plain IN list."""
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
 
 
 class ByIdCache:
@@ -200,35 +227,41 @@ def versions_cache() -> ByIdCache:
     return ByIdCache(SopVersion.objects.only("pk", "number", "source_name", "source_sha256", "definition"))
 
 
+def _runs_of(case_ids: list[int]) -> tuple[dict[int, int], dict[int, dict[int, None]]]:
+    """(late steps, the people who acted in order of first action) of each case, from one
+    query: lateness as the database's boolean (StepRun.is_late), people as ids."""
+    late: dict[int, int] = defaultdict(int)
+    actors: dict[int, dict[int, None]] = defaultdict(dict)
+    runs = (StepRun.objects.filter(InArray(F("case_id"), case_ids)).order_by("pk")
+            .annotate(late=ExpressionWrapper(Q(due_at__isnull=False, completed_at__gt=F("due_at")),
+                                             output_field=BooleanField()))
+            .values_list("case_id", "late", "actor_id"))
+    for case_id, is_late, actor_id in runs:
+        if is_late:
+            late[case_id] += 1
+        if actor_id is not None:
+            actors[case_id][actor_id] = None
+    return late, actors
+
+
 def case_rows(cases: QuerySet[Case], *, date_cells: bool = False, chunk_size: int = CHUNK) -> Iterator[list]:
     """The rows of ``cases`` for a streamed download, in the order of ``cases``: the cases as
     values through a database cursor, ``chunk_size`` at a time, each chunk's step runs (who
-    acted, what was late) in one query, versions and agencies read once per export."""
-    versions, agencies, row = versions_cache(), ByIdCache(Agency.objects.all()), RowMaker(date_cells)
-    people = NameCache()
+    acted, what was late) in one query; versions (their sheet's name and number, read without
+    parsing the definition), agencies and people's names read once per export."""
+    row, people = RowMaker(date_cells), NameCache()
+    agencies = ByIdCache(Agency.objects.only("pk", "name", "time_zone"))
     for batch in chunks(cases.values_list(*_ROW_FIELDS).iterator(chunk_size=chunk_size), chunk_size):
-        names: dict[int, list[str]] = defaultdict(list)
-        late: dict[int, int] = defaultdict(int)
-        # Lateness as the database's boolean (StepRun.is_late), people by id from the cache:
-        # no timestamps to parse and no names to transfer per run.
-        runs = (StepRun.objects.filter(case_id__in=[values[0] for values in batch]).order_by("pk")
-                .annotate(late=ExpressionWrapper(Q(due_at__isnull=False, completed_at__gt=F("due_at")),
-                                                 output_field=BooleanField()))
-                .values_list("case_id", "late", "actor_id"))
-        runs = list(runs)
-        people.load(actor_id for _case_id, _late, actor_id in runs if actor_id is not None)
-        for case_id, is_late, actor_id in runs:
-            if is_late:
-                late[case_id] += 1
-            if actor_id is not None:  # the same names as pelaksana_names
-                name = people[actor_id]
-                if name not in names[case_id]:
-                    names[case_id].append(name)
-        versions.load(row[5] for row in batch)
-        agencies.load(row[6] for row in batch)
+        late, actors = _runs_of([values[0] for values in batch])
+        people.load({actor_id for ids in actors.values() for actor_id in ids})
+        names = people.objects
+        new_versions = {values[5] for values in batch} - row.sheets.keys()
+        for pk, number, name, nomor in SopVersion.objects.sheet_titles(new_versions):
+            row.sheet(pk, name, nomor, number)
+        agencies.load(values[6] for values in batch)
         for pk, title, state, started_at, closed_at, version_id, agency_id in batch:
-            yield row(pk, title, versions[version_id], agencies[agency_id], state, started_at, closed_at,
-                      late[pk], names[pk])
+            yield row(pk, title, version_id, row.agency(agencies[agency_id]), state, started_at, closed_at,
+                      late.get(pk, 0), [names[a] for a in actors.get(pk, ())])
 
 
 def pdf_name(case: Case) -> str:
@@ -237,20 +270,19 @@ def pdf_name(case: Case) -> str:
     return f"kasus-{case.pk}-{slug}.pdf" if slug else f"kasus-{case.pk}.pdf"
 
 
-class _Echo:
-    """A file that hands back what is written: csv.writer then returns each line as text."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_chunks(header: Iterable, rows: Iterable[list], *, rows_per_chunk: int = 500) -> Iterator[bytes]:
     """The CSV a piece at a time, for a streamed response: the BOM and the header first (at
-    once, before any row is read), then ``rows_per_chunk`` rows per piece."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff".encode() + writer.writerow([neutralise(str(h)) for h in header]).encode("utf-8")
+    once, before any row is read), then ``rows_per_chunk`` rows per piece (None as an empty
+    field, as csv writes it)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([neutralise(str(h)) for h in header])
+    yield "\ufeff".encode() + buffer.getvalue().encode("utf-8")
     for batch in chunks(rows, rows_per_chunk):
-        yield "".join(writer.writerow(["" if v is None else v for v in row]) for row in batch).encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(batch)
+        yield buffer.getvalue().encode("utf-8")
 
 
 def csv_bytes(header: Iterable, rows: Iterable[list]) -> bytes:
@@ -264,44 +296,7 @@ def xlsx_bytes(header: Iterable, rows: Iterable[list], *, title: str, widths: li
 
 
 def xlsx_file(header: Iterable, rows: Iterable[list], *, title: str, widths: list[int] | None = None):
-    """The workbook in a temporary file (rewound), for a FileResponse to stream: openpyxl's
-    write-only mode keeps no row in memory, so memory stays flat however many rows there are."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
-    header = [str(h) for h in header]
-    for index, width in enumerate((widths or WIDTHS)[:len(header)], start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    cells = []
-    for text in header:
-        cell = WriteOnlyCell(sheet, value=neutralise(text))
-        cell.font = bold
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        cells.append(cell)
-    sheet.append(cells)
-
-    def cell(value):
-        if isinstance(value, LocalTime):
-            date_cell = WriteOnlyCell(sheet, value=value.value)
-            date_cell.number_format = f'dd/mm/yyyy hh:mm "{value.zone}"'
-            return date_cell
-        # Control characters pasted into a note would make openpyxl refuse the whole file.
-        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-    for row in rows:
-        sheet.append([cell(v) for v in row])
-    spool = tempfile.TemporaryFile()
-    try:
-        book.save(spool)
-        spool.seek(0)
-    except BaseException:
-        spool.close()
-        raise
-    return spool
+    """The workbook in a temporary file (rewound), for a FileResponse to stream or a job to
+    keep; written row by row (workflows.xlsx), so memory stays flat however many rows there are."""
+    header = [neutralise(str(h)) for h in header]
+    return xlsx.write(header, rows, title=title, widths=widths or WIDTHS)

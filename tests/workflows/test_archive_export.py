@@ -336,3 +336,31 @@ def test_the_export_reads_no_definition_per_row_and_the_same_queries_for_more_ca
     many = queries()
     assert len(few) == len(many), (len(few), len(many))
     assert sum('"definition"' in sql for sql in many) <= 2  # once per SOP version of the export, not per row
+
+
+def test_pelaksana_are_named_once_in_order_of_first_action_and_formulas_in_names_neutralised(archive, people,
+                                                                                              client):
+    admin_ppe, kepala, ukpbj = people["admin.ppe.ponorogo"], people["kepala.lpse.ponorogo"], people["kepala.ukpbj.ponorogo"]
+    admin_ppe.full_name = "=cmd|' /C calc'!A0"
+    ukpbj.full_name = kepala.full_name  # two people, one name: written once, as before
+    for person in (admin_ppe, ukpbj):
+        person.save(update_fields=["full_name"])
+    agency = archive.on_time.agency
+    agency.name = "@Pemerintah Kabupaten Ponorogo"
+    agency.save(update_fields=["name"])
+    client.force_login(people["auditor.bpk"])
+    by_id = {row[0]: row for row in read_csv(client.get(reverse("archive_csv")))[1:]}
+    row = by_id[str(archive.on_time.pk)]
+    assert row[5] == "'@Pemerintah Kabupaten Ponorogo"
+    assert row[11] == f"'=cmd|' /C calc'!A0; {kepala.full_name}"
+    _header, expected = old_style_rows(people["auditor.bpk"])
+    assert [str(v) for v in next(r for r in expected if r[0] == archive.on_time.pk)] == row
+
+
+def test_a_versions_sheet_titles_are_read_as_its_parsed_definition_names_them(seed_sops):
+    from workflows.models import SopVersion
+
+    versions = list(SopVersion.objects.all())
+    titles = {pk: rest for pk, *rest in SopVersion.objects.sheet_titles(v.pk for v in versions)}
+    assert titles == {v.pk: [v.number, v.spec.name, v.spec.sheet.get("nomor") or ""] for v in versions}
+    assert any(nomor for _number, _name, nomor in titles.values()) and all(name for _n, name, _x in titles.values())

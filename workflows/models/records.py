@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,7 +40,13 @@ class CaseRecord(models.Model):
 
 
 class ExportJob(models.Model):
-    """A ZIP of case-record PDFs built in the background for an auditor."""
+    """A file built in the background for the person who asked (workflows.exports): a ZIP of
+    case-record PDFs, or a table too large to write during a request, as XLSX."""
+
+    class Kind(models.TextChoices):
+        CASE_RECORDS = "rekaman", _("ZIP rekaman kasus")
+        ARCHIVE_XLSX = "arsip_xlsx", _("XLSX daftar arsip kasus")
+        DEVIATIONS_XLSX = "penyimpangan_xlsx", _("XLSX daftar penyimpangan")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("menunggu")
@@ -48,6 +55,7 @@ class ExportJob(models.Model):
         FAILED = "failed", _("gagal")
 
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs")
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices, default=Kind.CASE_RECORDS)
     query = models.CharField(_("filter"), max_length=2000, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     total = models.PositiveIntegerField(default=0)
@@ -58,16 +66,41 @@ class ExportJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("ekspor arsip")
-        verbose_name_plural = _("ekspor arsip")
+        verbose_name = _("ekspor")
+        verbose_name_plural = _("ekspor")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.requested_by} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {self.requested_by} {self.created_at:%Y-%m-%d %H:%M}"
 
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else (100 if self.status == self.Status.DONE else 0)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_table(self) -> bool:
+        return self.kind != self.Kind.CASE_RECORDS
+
+    @property
+    def filename(self) -> str:
+        return {self.Kind.CASE_RECORDS: f"arsip-kasus-{self.pk}.zip", self.Kind.ARCHIVE_XLSX: f"arsip-kasus-{self.pk}.xlsx",
+                self.Kind.DEVIATIONS_XLSX: f"penyimpangan-{self.pk}.xlsx"}[self.kind]
+
+    def get_absolute_url(self) -> str:
+        """Its progress page, in the part of the site it was asked from (which checks who may see it)."""
+        return reverse(f"{self._area}_export_progress", args=[self.pk])
+
+    @property
+    def download_url(self) -> str:
+        return reverse(f"{self._area}_export_download", args=[self.pk])
+
+    @property
+    def _area(self) -> str:
+        return "deviation" if self.kind == self.Kind.DEVIATIONS_XLSX else "archive"
 
 
 class DocumentAccess(models.Model):

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +25,16 @@ class AppendOnlyQuerySet(models.QuerySet):
 class SopVersionQuerySet(AppendOnlyQuerySet):
     def in_force_on(self, day) -> SopVersionQuerySet:
         return self.filter(models.Q(effective_from__isnull=True) | models.Q(effective_from__lte=day))
+
+    def sheet_titles(self, ids: Iterable[int]) -> Iterator[tuple[int, int, str, str]]:
+        """(id, number, ``spec.name``, the sheet's nomor or "") of the versions ``ids``, read from
+        the stored definition (``SopSpec.as_data()``) by the database: a national export touches
+        thousands of versions, and parsing each definition would cost more than its rows."""
+        sheet = KeyTransform("sheet", "definition")
+        rows = (self.filter(pk__in=list(ids)).order_by()
+                .values_list("pk", "number", KeyTextTransform("nama", sheet), KeyTextTransform("nomor", sheet)))
+        for pk, number, name, nomor in rows:
+            yield pk, number, name or "", nomor or ""
 
 
 class Sop(models.Model):

@@ -14,20 +14,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Agency
 from lpse_sop.replica import on_primary, reads_from_replica
-from workflows import archive_export
+from workflows import archive_export, exports
 from workflows.archive import ArchiveFilter, may_use_archive
 from workflows.models import ExportJob
-from workflows.tasks import build_archive_zip
-from workflows.views.responses import refuse, table_download
+from workflows.views import exports as export_views
+from workflows.views.responses import refuse
 
 PER_PAGE = 25
 # The list pages by position, not by number: the cursor names the last (or first) case shown.
@@ -35,6 +34,7 @@ CURSOR = "kursor"
 # Beyond this many matches the heading says "more than": counting a whole national archive
 # on every page would cost more than the page itself.
 COUNT_CAP = 10_000
+ARCHIVE_EXPORTS = (ExportJob.Kind.CASE_RECORDS, ExportJob.Kind.ARCHIVE_XLSX)
 
 
 def auditor_required(view):
@@ -219,7 +219,7 @@ def archive_list(request):
         page = archive_page(filterset, None, query)
     for case in page.object_list:
         case.pelaksana = archive_export.pelaksana_names(case)
-    jobs = list(request.user.export_jobs.all()[:5])
+    jobs = list(request.user.export_jobs.filter(kind__in=ARCHIVE_EXPORTS)[:5])
     return render(request, "workflows/archive_list.html", {
         "filter": filterset, "page": page, "query": query, "scope": _scope_label(filterset.agencies),
         "jobs": jobs, "bad_cursor": bad_cursor,
@@ -235,13 +235,15 @@ def _valid_filter_or_back(request) -> tuple[ArchiveFilter, HttpResponse | None]:
 
 
 def _table(request, kind: str):
-    """The filtered archive as a CSV (streamed) or XLSX (a streamed temporary file); see table_download."""
+    """The filtered archive as a CSV (streamed) or XLSX (at once, or for a large selection a
+    background job); see views.exports.table_response."""
     filterset, back = _valid_filter_or_back(request)
     if back:
         return back
-    rows = archive_export.case_rows(filterset.qs, date_cells=kind == "xlsx")
-    return table_download(kind, archive_export.COLUMNS, rows, stem="arsip-kasus", title=_("Arsip kasus"),
-                          widths=archive_export.WIDTHS)
+    query = _query(request)
+    csv_url = f"{reverse('archive_csv')}?{query}" if query else reverse("archive_csv")
+    return export_views.table_response(request, kind, exports.ARCHIVE, filterset.qs, query=query,
+                                       back_url=_list_url(query), csv_url=csv_url)
 
 
 @auditor_required
@@ -251,8 +253,10 @@ def archive_csv(request):
 
 
 @auditor_required
-@reads_from_replica
+@reads_from_replica  # a GET; the POST that starts a job writes to the primary
+@require_http_methods(["GET", "HEAD", "POST"])
 def archive_xlsx(request):
+    """POST: make a large selection's XLSX in the background."""
     return _table(request, "xlsx")
 
 
@@ -267,47 +271,21 @@ def archive_zip(request):
     if not filterset.qs.exists():
         messages.warning(request, _("Tidak ada kasus yang cocok dengan filter ini; tidak ada yang diekspor."))
         return redirect(_list_url(query))
-    if len(query) > ExportJob._meta.get_field("query").max_length:
-        messages.error(request, _("Filter terlalu panjang untuk diekspor; persingkat teks pencarian."))
-        return redirect(_list_url(query))
-    # A second click while the same export is still being made leads to that export, not a copy.
-    running = request.user.export_jobs.filter(
-        query=query, status__in=[ExportJob.Status.PENDING, ExportJob.Status.RUNNING]).first()
-    if running:
-        return redirect("archive_export_progress", running.pk)
-    job = ExportJob.objects.create(requested_by=request.user, query=query)
-    try:
-        build_archive_zip.enqueue(job.pk)
-    except Exception as exc:  # the queue is down: say so on the job instead of a server error
-        ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.PENDING).update(
-            status=ExportJob.Status.FAILED, error=_("Antrean tugas latar belakang tidak dapat dihubungi: %(error)s")
-            % {"error": exc}, finished_at=timezone.now())
-    return redirect("archive_export_progress", job.pk)
+    return export_views.start(request, kind=ExportJob.Kind.CASE_RECORDS, query=query, back_url=_list_url(query))
 
 
 def _job_for(request, job_id: int) -> ExportJob:
     """Only the person who asked for an export sees it; for anybody else it does not exist."""
-    return get_object_or_404(ExportJob, pk=job_id, requested_by=request.user)
+    return get_object_or_404(ExportJob, pk=job_id, requested_by=request.user, kind__in=ARCHIVE_EXPORTS)
 
 
 @auditor_required
 def export_progress(request, job_id: int):
     job = _job_for(request, job_id)
-    context = {"job": job, "finished": job.status in (ExportJob.Status.DONE, ExportJob.Status.FAILED),
-               "list_url": _list_url(job.query)}
-    template = "workflows/_export_progress.html" if request.htmx else "workflows/archive_export.html"
-    return render(request, template, context)
+    return export_views.progress(request, job, back_url=_list_url(job.query),
+                                 back_label=_("Kembali ke arsip (filter yang sama)"))
 
 
 @auditor_required
 def export_download(request, job_id: int):
-    job = _job_for(request, job_id)
-    if job.status != ExportJob.Status.DONE or not job.file:
-        messages.warning(request, _("Berkas ZIP belum siap."))
-        return redirect("archive_export_progress", job.pk)
-    try:
-        handle = job.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=f"arsip-kasus-{job.pk}.zip",
-                        content_type="application/zip")
+    return export_views.download(request, _job_for(request, job_id))

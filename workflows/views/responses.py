@@ -72,8 +72,9 @@ def table_download(kind: str, header, rows, *, stem: str, title: str, widths=Non
 
     Neither is built in memory: the CSV streams (its header is the first thing sent, then
     the rows as ``rows`` yields them, so even 100,000 rows start at once and never time the
-    worker out); the XLSX is written row by row into a temporary file by openpyxl's
-    write-only mode and the file is streamed (an XLSX is a ZIP, whose directory comes last).
+    worker out); the XLSX is written row by row into a temporary file (workflows.xlsx) and the
+    file is streamed (an XLSX is a ZIP, whose directory comes last). A selection too large to
+    wait for as XLSX is made by a background job instead (views.exports.table_response).
     """
     filename = f"{stem}-{timezone.localtime():%Y%m%d-%H%M}.{kind}"
     if kind == "csv":
