@@ -14,9 +14,11 @@ next request.
 from __future__ import annotations
 
 
-from django.db.models import Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
-from guardian.shortcuts import get_objects_for_user
+from guardian.models import UserObjectPermission
 
 from accounts.models import Delegation, Role, RoleAssignment, Unit
 from accounts.roles import AUDITOR
@@ -81,13 +83,21 @@ def visible_cases(user) -> QuerySet:
         return Case.objects.none()
     if user.is_superuser:  # the application administrator reads every case (never acts without a role)
         return Case.objects.all()
-    granted = get_objects_for_user(user, VIEW_CASE, Case.objects.all(), use_groups=False, with_superuser=False,
-                                   accept_global_perms=False)
+    granted = _granted_case_ids(user)
     delegations = active_delegations(user)
     units = [d.unit_id for d in delegations]  # a Plh. sees the unit's cases like its holder
     return Case.objects.filter(Q(unit_id__in=RoleAssignment.objects.filter(user=user).values("unit_id"))
                                | Q(unit_id__in=units) | participation_q(user, delegations)
-                               | Q(pk__in=granted.values("pk")))
+                               | Q(pk__in=granted))
+
+
+def _granted_case_ids(user) -> QuerySet:
+    """The ids of the cases ``user`` holds an explicit django-guardian view grant on, as a
+    subquery over the grants alone (guardian's get_objects_for_user matches every case
+    against them: a scan of all cases, 80 ms a page at 1,000,000 cases)."""
+    return (UserObjectPermission.objects.filter(user=user, permission__codename="view_case",
+                                                content_type=ContentType.objects.get_for_model(Case))
+            .annotate(case_pk=Cast("object_pk", BigIntegerField())).values("case_pk"))
 
 
 def audited_agencies(user) -> set[int] | None:

@@ -4,6 +4,8 @@ from workflows.archive import may_use_archive
 from workflows.authoring import authoring_agencies
 from workflows.models import DraftState, OutgoingEmail, SopDraft
 
+UNREAD_SHOWN = 99
+
 
 def navigation(request):
     """What the header shows on every page: unread notifications and the person's agencies."""
@@ -11,7 +13,10 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     agencies = sorted({a.unit.agency.name for a in user.role_assignments.select_related("unit__agency")})
-    context = {"unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
+    # Counted no further than the badge shows ("99+"): a national lane's PM LKPP holds 30,000
+    # unread notices at 1,000,000 cases, and counting them all cost 85 ms on every page.
+    unread = user.notifications.filter(read_at__isnull=True).values("pk")[:UNREAD_SHOWN + 1].count()
+    context = {"unread_notifications": f"{UNREAD_SHOWN}+" if unread > UNREAD_SHOWN else unread,
                "user_agencies": agencies, "is_auditor": may_use_archive(user),
                "is_agency_admin": administered_agencies(user).exists()}
     # Terlambat di unit saya: for heads, Plt./Plh. included; Delegasi: for them and for agency

@@ -225,3 +225,16 @@ def test_notices_of_a_step_are_read_once_it_is_done_or_its_case_is_opened(seed_s
     client.force_login(kepala)
     client.get(reverse("case_detail", args=[case.pk]))
     assert kepala.notifications.filter(read_at__isnull=True).count() == 0
+
+
+def test_the_badge_counts_unread_notices_up_to_99_then_says_99_plus(seed_sops, people, client,
+                                                                      django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = act(start(seed_sops["PNG-UPDATE-SPSE"].latest_version), "complete")
+    kepala = people["kepala.lpse.ponorogo"]
+    client.force_login(kepala)
+    Notification.objects.bulk_create([Notification(user=kepala, case=case, message=f"Pemberitahuan {i}")
+                                      for i in range(98)])
+    assert "99<span class=\"visually-hidden\"> belum dibaca" in client.get(reverse("notifications")).content.decode()
+    Notification.objects.create(user=kepala, case=case, message="Yang keseratus")
+    assert "99+<span class=\"visually-hidden\"> belum dibaca" in client.get(reverse("notifications")).content.decode()
