@@ -26,7 +26,7 @@ from workflows.archive import archive_text
 from workflows.effects import EffectContext, effects_for
 from workflows.documents import CleanDocument
 from workflows.kelengkapan import KeptDocument, check_decision, clean_kelengkapan, refuse_credentials
-from workflows.models import (Attachment, Case, CaseEvent, CaseInput, Dissemination, SopVersion,
+from workflows.models import (Attachment, Case, CaseEvent, CaseInput, Dissemination, LedgerEntry, SopVersion,
                               StepRun)
 from workflows.models.announcements import Channel
 from workflows.notifications import notify_assignment, queue_step_run_notice
@@ -287,10 +287,13 @@ def _stale_message(case: Case, step_no: int) -> str:
 
 def _store_kelengkapan(case: Case, run: StepRun, cleaned: dict[str, Any], by: User) -> None:
     specs = {spec.key: spec for spec in case.spec.step(run.step_no).inputs}
-    for key, value in cleaned.items():
-        spec = specs[key]
-        CaseInput.objects.create(case=case, step_run=run, key=key, label=spec.label, type=spec.type,
-                                 value=_stored(case, run, key, spec.label, value, by), provided_by=by)
+    items = [CaseInput(case=case, step_run=run, key=key, label=specs[key].label, type=specs[key].type,
+                       value=_stored(case, run, key, specs[key].label, value, by), provided_by=by)
+             for key, value in cleaned.items()]
+    # One INSERT for all of a step's kelengkapan, each still linked onto the case's ledger
+    # (Chained.save is not called by bulk_create).
+    for item in CaseInput.objects.bulk_create(items):
+        ledger.append(item.ledger_kind, item, LedgerEntry)
 
 
 def _stored(case: Case, run: StepRun, key: str, label: str, value: Any, by: User) -> Any:
