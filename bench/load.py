@@ -64,10 +64,16 @@ def people(name: str, count: int) -> list[dict]:
 
     busy = list(Case.objects.filter(closed_at__isnull=True).values("agency_id").annotate(n=Count("id"))
                 .order_by("-n").values_list("agency_id", flat=True)[:count])
+    national = []
+    for role in ("pm_lkpp", "auditor"):
+        for assignment in RoleAssignment.objects.filter(role_id=role, unit__agency__is_national=True).select_related(
+                "user")[:max(1, count // 10)]:
+            national.append({"username": assignment.user.username, "role": role})
     chosen = []
-    for role, share in (("kepala_lpse", 0.3), ("admin_ppe", 0.4)):
+    agency_staff = count - len(national)  # the rest: 40 % heads, 60 % Admin PPE (who start cases)
+    for role, wanted in (("kepala_lpse", agency_staff * 2 // 5), ("admin_ppe", agency_staff - agency_staff * 2 // 5)):
         for assignment in (RoleAssignment.objects.filter(role_id=role, unit__agency_id__in=busy)
-                           .select_related("user", "unit__agency")[:max(1, int(count * share))]):
+                           .select_related("user", "unit__agency")[:max(1, wanted)]):
             person = {"username": assignment.user.username, "role": role}
             sop = Sop.objects.filter(agency=assignment.unit.agency, code__endswith="UPDATE-SPSE").first()
             version = sop.version_in_force() if sop and role == "admin_ppe" else None
@@ -75,11 +81,7 @@ def people(name: str, count: int) -> list[dict]:
                 person["start"] = {"url": reverse("start_case", args=[version.pk]),
                                    "inputs": {i.key: i.type for i in version.spec.first_step.inputs}}
             chosen.append(person)
-    for role in ("pm_lkpp", "auditor"):
-        for assignment in RoleAssignment.objects.filter(role_id=role, unit__agency__is_national=True).select_related(
-                "user")[:max(1, count // 10)]:
-            chosen.append({"username": assignment.user.username, "role": role})
-    chosen = chosen[:count]
+    chosen = (chosen + national)[:count]
     # The seed hashes its passwords with the fast hasher of the test settings, which production
     # does not accept: the chosen people get the production hash (PBKDF2), so that each login
     # of the run is a real one and costs what a login costs.
