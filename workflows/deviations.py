@@ -8,8 +8,10 @@ auditors those of the archive they audit (closed cases); the administrator all.
 """
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import django_filters
 from django import forms
@@ -22,8 +24,8 @@ from accounts.models import Agency
 from workflows import states
 from workflows.access import audited_agencies, headed_units_now
 from workflows.archive import offer_scope_choices
-from workflows.archive_export import Moments, chunks, neutralise, versions_cache
-from workflows.models import Sop, StepRun
+from workflows.archive_export import ByIdCache, Moments, chunks, neutralise, versions_cache
+from workflows.models import Sop, SopVersion, StepRun
 from worktime.calendar import Calendars, duration_text
 
 LATE, RETURNED, REFUSED, CANCELLED = "terlambat", "dikembalikan", "tidak", "dibatalkan"
@@ -157,11 +159,15 @@ class Deviation:
 
     @property
     def kind_labels(self) -> str:
-        return ", ".join(str(KIND_LABELS[k]) for k in self.kinds)
+        return kind_labels(self.kinds)
 
     @property
     def late_text(self) -> str:
         return duration_text(self.late_minutes) if self.late_minutes else ""
+
+
+def kind_labels(kinds: Iterable[str]) -> str:
+    return ", ".join(str(KIND_LABELS[k]) for k in kinds)
 
 
 def deviation_kinds(run: StepRun, now) -> list[str]:
@@ -185,11 +191,18 @@ def _described(runs: list[StepRun], now, calendars: Calendars) -> Iterator[Devia
     for run in runs:
         kinds = deviation_kinds(run, now)
         minutes = calendars(run.case.agency).late_by(run.due_at, run.completed_at or now) if LATE in kinds else 0.0
-        accountable = (run.actor.full_name if run.actor else
-                       _("%(lane)s (belum dikerjakan)") % {"lane": run.case.spec.lane_label(run.lane_role)})
-        reason = " · ".join(text for text in (run.late_reason, run.note if run.outcome in OUTCOME_KIND else "")
-                            if text)
-        yield Deviation(run, kinds, minutes, accountable, reason)
+        accountable = _accountable(run.actor.full_name if run.actor else None, run.case.spec.lane_label(run.lane_role))
+        yield Deviation(run, kinds, minutes, accountable, _reason(run))
+
+
+def _accountable(actor_name: str | None, lane_label: str) -> str:
+    """Who answers for the step: who acted, or the lane while nobody has."""
+    return actor_name if actor_name is not None else _("%(lane)s (belum dikerjakan)") % {"lane": lane_label}
+
+
+def _reason(run) -> str:
+    """The late reason and, for a return, TIDAK or cancellation, its note."""
+    return " · ".join(text for text in (run.late_reason, run.note if run.outcome in OUTCOME_KIND else "") if text)
 
 
 COLUMNS = [gettext_lazy("No. kasus"), gettext_lazy("Judul"), gettext_lazy("SOP"), gettext_lazy("Instansi"),
@@ -199,11 +212,6 @@ COLUMNS = [gettext_lazy("No. kasus"), gettext_lazy("Judul"), gettext_lazy("SOP")
 
 
 WIDTHS = [10, 36, 36, 30, 8, 40, 22, 30, 30, 30, 12, 50]
-
-
-_ROW_FIELDS = ("step_no", "lane_role", "due_at", "completed_at", "outcome", "note", "late_reason", "activated_at",
-               "case__title", "case__state", "case__sop_version_id", "case__agency__name", "case__agency__time_zone",
-               "actor__full_name")
 
 
 def with_versions(runs: Iterable[StepRun]) -> Iterator[StepRun]:
@@ -217,21 +225,67 @@ def with_versions(runs: Iterable[StepRun]) -> Iterator[StepRun]:
             yield run
 
 
-def _through_cursor(runs: QuerySet[StepRun]) -> Iterator[StepRun]:
-    """The runs of a download through a database cursor, with only the fields a row reads (a
-    case row carries a dozen timestamps, each parsed in Python), each SOP version shared."""
-    return with_versions(runs.select_related(None).select_related("case__agency", "actor")
-                         .only(*_ROW_FIELDS).iterator(chunk_size=500))
+class _Row(NamedTuple):
+    """What a download reads of a deviating step run, as plain values (a national register
+    is 50,000 rows: a model object for the run, its case, agency and actor cost more than
+    the rest of the row)."""
+
+    case_id: int
+    title: str
+    version_id: int
+    agency_id: int
+    step_no: int
+    lane_role: str
+    due_at: datetime.datetime | None
+    completed_at: datetime.datetime | None
+    outcome: str
+    note: str
+    late_reason: str
+    actor_name: str | None
 
 
-def rows(runs: QuerySet[StepRun], *, date_cells: bool = False) -> Iterator[list]:
-    moment, labels = Moments(date_cells), {}
-    for d in describe(_through_cursor(runs)):
-        case, step = d.run.case, d.run.case.spec.step(d.run.step_no)
-        kinds = tuple(d.kinds)
-        if kinds not in labels:
-            labels[kinds] = d.kind_labels
-        values = [case.pk, case.title, case.spec.name, case.agency.name, step.no, step.kegiatan, labels[kinds],
-                  d.accountable, moment(d.run.due_at, case.agency), moment(d.run.completed_at, case.agency),
-                  round(d.late_minutes), d.reason]
-        yield [neutralise(v) for v in values]
+_ROW_VALUES = ("case_id", "case__title", "case__sop_version_id", "case__agency_id", "step_no", "lane_role", "due_at",
+               "completed_at", "outcome", "note", "late_reason", "actor__full_name")
+
+
+@dataclass(frozen=True)
+class _VersionWords:
+    """What a row names of an SOP version, read from its stored definition (SopSpec.as_data())
+    without parsing it into a SopSpec: a national register touches every version (2,400)."""
+
+    name: str
+    kegiatan: dict[int, str]
+    lanes: dict[str, str]
+
+    @classmethod
+    def read(cls, ids: Iterable[int]) -> dict[int, _VersionWords]:
+        words = {}
+        for pk, data in SopVersion.objects.filter(pk__in=list(ids)).values_list("pk", "definition"):
+            words[pk] = cls(name=data.get("sheet", {}).get("nama", ""),
+                            kegiatan={step["no"]: step["kegiatan"] for step in data["steps"]},
+                            lanes={lane["role"]: lane["label"] for lane in data["lanes"]})
+        return words
+
+
+def rows(runs: QuerySet[StepRun], *, date_cells: bool = False, chunk_size: int = 2000) -> Iterator[list]:
+    """The register's download rows, the same as the page's, read as plain values through a
+    database cursor; versions, agencies and their calendars read once per chunk at most."""
+    now = timezone.now()
+    moment, labels, words = Moments(date_cells), {}, {}
+    agencies, calendars = ByIdCache(Agency.objects.all()), Calendars()
+    values = runs.select_related(None).values_list(*_ROW_VALUES).iterator(chunk_size=chunk_size)
+    for batch in chunks(values, chunk_size):
+        batch = [_Row(*row) for row in batch]
+        words.update(_VersionWords.read({run.version_id for run in batch} - words.keys()))
+        agencies.load({run.agency_id for run in batch})
+        calendars.load(agencies[pk] for pk in {run.agency_id for run in batch})
+        for run in batch:
+            kinds = tuple(deviation_kinds(run, now))
+            if kinds not in labels:
+                labels[kinds] = kind_labels(kinds)
+            agency, version = agencies[run.agency_id], words[run.version_id]
+            minutes = calendars(agency).late_by(run.due_at, run.completed_at or now) if LATE in kinds else 0.0
+            yield [neutralise(v) for v in (
+                run.case_id, run.title, version.name, agency.name, run.step_no, version.kegiatan[run.step_no],
+                labels[kinds], _accountable(run.actor_name, version.lanes[run.lane_role]),
+                moment(run.due_at, agency), moment(run.completed_at, agency), round(minutes), _reason(run))]
