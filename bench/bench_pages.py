@@ -91,6 +91,7 @@ def _setup(name: str) -> None:
     import django
 
     django.setup()
+    import lpse_sop.wsgi  # noqa: F401 - the process as gunicorn's workers run it (startup objects frozen)
     import logging
 
     logging.disable(logging.WARNING)

@@ -42,19 +42,20 @@ def _standings(user, delegations: list[Delegation]) -> list[tuple[str, str, int]
 
 
 def lane_q(user, prefix: str = "", delegations: list[Delegation] | None = None, *,
-           role_field: str | None = None) -> Q:
+           national_role_field: str | None = None) -> Q:
     """Cases whose current step waits for ``user``: a role they hold or stand in for (in its
     agency, or nationally), or the lane of a case that invited them.
 
-    ``prefix`` leads from the queried model to the case; ``role_field`` names the lane column
-    (the case's ``current_role`` unless given: a waiting step run's own ``lane_role`` equals
-    it, and lets a national lane be read from the step runs' index alone)."""
+    ``prefix`` leads from the queried model to the case, whose ``current_role`` names the
+    lane; ``national_role_field`` names another column for a national role (a waiting step
+    run's own ``lane_role`` equals it, and lets a national lane be read from the step runs'
+    index alone, while an agency's lane is found from its cases)."""
     delegations = active_delegations(user) if delegations is None else delegations
-    role_field = role_field or f"{prefix}current_role"
+    role_field = f"{prefix}current_role"
     condition = Q(pk__in=[])
     for role, scope, agency_id in _standings(user, delegations):
         if scope == Role.Scope.NATIONAL:
-            condition |= Q(**{role_field: role})
+            condition |= Q(**{national_role_field or role_field: role})
         elif scope == Role.Scope.AGENCY:
             condition |= Q(**{role_field: role, f"{prefix}agency_id": agency_id})
         # outside parties act only where a case invites them (below)

@@ -24,7 +24,7 @@ from accounts.models import Agency
 from workflows import states
 from workflows.access import audited_agencies, headed_units_now
 from workflows.archive import offer_scope_choices
-from workflows.archive_export import ByIdCache, Moments, chunks, neutralise, versions_cache
+from workflows.archive_export import ByIdCache, Moments, chunks, neutralise
 from workflows.models import Sop, SopVersion, StepRun
 from worktime.calendar import Calendars, duration_text
 
@@ -94,7 +94,7 @@ def register_for(user) -> QuerySet[StepRun] | None:
     scope = scope_q(user)
     if scope is None:
         return None
-    # The SOP versions (each a parsed definition) are joined to no row: with_versions shares them.
+    # The SOP versions (each a whole definition) are joined to no row: describe reads their words once.
     return (deviating_runs().filter(scope).select_related("case__agency", "actor")
             .order_by("-activated_at", "-pk"))
 
@@ -156,6 +156,7 @@ class Deviation:
     late_minutes: float
     accountable: str
     reason: str
+    sop_name: str
 
     @property
     def kind_labels(self) -> str:
@@ -179,20 +180,19 @@ def deviation_kinds(run: StepRun, now) -> list[str]:
 
 
 def describe(runs: Iterable[StepRun], now=None) -> Iterator[Deviation]:
-    """Each run as a register row; one working calendar read per agency."""
+    """Each run as a register row; each agency's working calendar and each SOP version's
+    words read once per batch."""
     now = now or timezone.now()
-    calendars = Calendars()
+    calendars, words = Calendars(), {}
     for batch in chunks(runs, 500):
         calendars.load({run.case.agency for run in batch})  # each agency's calendar once, all in one query
-        yield from _described(batch, now, calendars)
-
-
-def _described(runs: list[StepRun], now, calendars: Calendars) -> Iterator[Deviation]:
-    for run in runs:
-        kinds = deviation_kinds(run, now)
-        minutes = calendars(run.case.agency).late_by(run.due_at, run.completed_at or now) if LATE in kinds else 0.0
-        accountable = _accountable(run.actor.full_name if run.actor else None, run.case.spec.lane_label(run.lane_role))
-        yield Deviation(run, kinds, minutes, accountable, _reason(run))
+        words.update(_VersionWords.read({run.case.sop_version_id for run in batch} - words.keys()))
+        for run in batch:
+            version = words[run.case.sop_version_id]
+            kinds = deviation_kinds(run, now)
+            minutes = calendars(run.case.agency).late_by(run.due_at, run.completed_at or now) if LATE in kinds else 0.0
+            accountable = _accountable(run.actor.full_name if run.actor else None, version.lanes[run.lane_role])
+            yield Deviation(run, kinds, minutes, accountable, _reason(run), version.name)
 
 
 def _accountable(actor_name: str | None, lane_label: str) -> str:
@@ -212,17 +212,6 @@ COLUMNS = [gettext_lazy("No. kasus"), gettext_lazy("Judul"), gettext_lazy("SOP")
 
 
 WIDTHS = [10, 36, 36, 30, 8, 40, 22, 30, 30, 30, 12, 50]
-
-
-def with_versions(runs: Iterable[StepRun]) -> Iterator[StepRun]:
-    """``runs`` with their cases' SOP versions (and parsed definitions) read once per version
-    instead of joined into every row."""
-    versions = versions_cache()
-    for batch in chunks(runs, 500):
-        versions.load({run.case.sop_version_id for run in batch})  # one query for a batch's new versions
-        for run in batch:
-            run.case.sop_version = versions[run.case.sop_version_id]
-            yield run
 
 
 class _Row(NamedTuple):

@@ -18,7 +18,7 @@ from workflows.models import Case, Sop, SopVersion, StepRun
 def open_runs_for(user: User) -> QuerySet[StepRun]:
     """The waiting steps of every case where ``user`` holds the current step's lane (one per
     case: a case has one open step run, and lane_q joins nothing that could repeat it)."""
-    return (StepRun.objects.filter(lane_q(user, prefix="case__", role_field="lane_role"), completed_at__isnull=True)
+    return (StepRun.objects.filter(lane_q(user, prefix="case__", national_role_field="lane_role"), completed_at__isnull=True)
             .select_related("case__agency", "case__sop_version__sop", "assignee"))
 
 

@@ -61,7 +61,7 @@ def _list_page(request, register):
     paginator.count = min(paginator.count, SHOWN)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "workflows/deviations.html", {
-        "filter": filterset, "page": page, "rows": list(deviations.describe(deviations.with_versions(page))),
+        "filter": filterset, "page": page, "rows": list(deviations.describe(page)),
         "capped": SHOWN if capped else None,
         "jobs": list(request.user.export_jobs.filter(kind=ExportJob.Kind.DEVIATIONS_XLSX)[:5]),
     }, status=200 if filterset.is_valid() else 400)
