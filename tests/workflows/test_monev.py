@@ -151,6 +151,7 @@ def test_a_selection_too_large_to_measure_asks_for_a_narrower_one(seed_sops, peo
     page = client.get(reverse("monev"))
     assert page.status_code == 200 and page.context["reports"] == []
     assert "Pilihan ini mencakup lebih dari 2 kasus atau 50 SOP" in page.content.decode()
+    assert "sedikitnya 80% pelaksanaannya" in page.content.decode()  # the introduction keeps its threshold
     for name in ("monev_csv", "monev_xlsx", "monev_pdf"):
         download = client.get(reverse(name), follow=True)
         assert download.redirect_chain[0][0] == reverse("monev")

@@ -87,10 +87,12 @@ def monev_page(request):
     filterset, refusal = _filtered(request)
     if refusal:
         return refusal
+    threshold = round(100 * monev.THRESHOLD)  # the introduction names it on every page
     if not filterset.is_valid():
-        return render(request, "workflows/monev.html", {"filter": filterset, "reports": []}, status=400)
+        return render(request, "workflows/monev.html", {"filter": filterset, "reports": [], "threshold": threshold},
+                      status=400)
     if monev.too_many(filterset.qs):
-        return render(request, "workflows/monev.html", {"filter": filterset, "reports": [],
+        return render(request, "workflows/monev.html", {"filter": filterset, "reports": [], "threshold": threshold,
                                                         "too_many": _too_many_text()})
     return render(request, "workflows/monev.html", _context(request, filterset))
 
