@@ -25,12 +25,15 @@ from workflows.access import audited_agencies
 from workflows.models import Case, Sop, SopVersion, StepRun
 
 
-def archive_text(case: Case) -> str:
+def archive_text(case: Case, finishing: tuple[StepRun, str] | None = None) -> str:
     """What the free-text search of the archive reads for a closed case: its title, the reason
     it was cancelled, and every step's note and late reason (migration 0021 writes the same for
-    cases closed before it)."""
+    cases closed before it). ``finishing``: the step run being closed now, and its note, not
+    yet saved."""
     parts = [case.title, case.cancel_reason]
-    for note, late_reason in case.step_runs.order_by("pk").values_list("note", "late_reason"):
+    for pk, note, late_reason in case.step_runs.order_by("pk").values_list("pk", "note", "late_reason"):
+        if finishing is not None and pk == finishing[0].pk:
+            note, late_reason = finishing[1], finishing[0].late_reason
         parts += [note, late_reason]
     return "\n".join(part for part in parts if part)
 

@@ -287,17 +287,31 @@ def _stale_message(case: Case, step_no: int) -> str:
 
 def _store_kelengkapan(case: Case, run: StepRun, cleaned: dict[str, Any], by: User) -> None:
     specs = {spec.key: spec for spec in case.spec.step(run.step_no).inputs}
+    uploads: list[tuple[Attachment, dict]] = []
     items = [CaseInput(case=case, step_run=run, key=key, label=specs[key].label, type=specs[key].type,
-                       value=_stored(case, run, key, specs[key].label, value, by), provided_by=by)
+                       value=_stored(case, run, key, specs[key].label, value, by, uploads), provided_by=by)
              for key, value in cleaned.items()]
-    # One INSERT for all of a step's kelengkapan, each still linked onto the case's ledger
-    # (Chained.save is not called by bulk_create).
-    for item in CaseInput.objects.bulk_create(items):
-        ledger.append(item.ledger_kind, item, LedgerEntry)
+    # One INSERT for the step's uploaded files and one for all its kelengkapan, each row still
+    # linked onto the case's ledger, files first (Chained.save is not called by bulk_create).
+    for attachment, reference in zip(_chained_bulk(Attachment, [a for a, _ in uploads]), (r for _, r in uploads)):
+        reference["attachment"] = attachment.pk
+    _chained_bulk(CaseInput, items)
 
 
-def _stored(case: Case, run: StepRun, key: str, label: str, value: Any, by: User) -> Any:
-    """JSON for a cleaned value; documents become Attachment rows referenced by id."""
+def _chained_bulk(model, rows: list) -> list:
+    """``rows`` inserted at once and linked onto their case's ledger in order."""
+    if not rows:
+        return []
+    created = model.objects.bulk_create(rows)
+    for row in created:
+        ledger.append(row.ledger_kind, row, LedgerEntry)
+    return created
+
+
+def _stored(case: Case, run: StepRun, key: str, label: str, value: Any, by: User,
+            uploads: list[tuple[Attachment, dict]]) -> Any:
+    """JSON for a cleaned value; documents become Attachment rows referenced by id (an
+    uploaded file's row is added to ``uploads``, its id filled in once it is inserted)."""
     if isinstance(value, KeptDocument):
         if value.attachment.case_id != case.pk:
             raise ValidationError({key: _("Berkas itu bukan milik kasus ini.")})
@@ -307,10 +321,11 @@ def _stored(case: Case, run: StepRun, key: str, label: str, value: Any, by: User
         attachment = Attachment(case=case, step_run=run, key=key, label=label, original_name=value.name,
                                 content_type=value.content_type, size=value.size, sha256=value.sha256, uploaded_by=by)
         attachment.file.save(value.name, value.file, save=False)
-        attachment.save()
-        return {"attachment": attachment.pk, "name": value.name, "sha256": value.sha256}
+        reference = {"attachment": None, "name": value.name, "sha256": value.sha256}
+        uploads.append((attachment, reference))
+        return reference
     if isinstance(value, list) and all(isinstance(row, dict) for row in value) and value:
-        return [{k: _stored(case, run, f"{key}[{i}].{k}", label, v, by) for k, v in row.items()}
+        return [{k: _stored(case, run, f"{key}[{i}].{k}", label, v, by, uploads) for k, v in row.items()}
                 for i, row in enumerate(value, 1)]
     if hasattr(value, "isoformat"):
         return value.isoformat()
@@ -341,6 +356,9 @@ def _record(case: Case, *, action: str, assignment: RoleAssignment, from_state: 
     case.current_role = step.lane if step else ""
     if case.is_closed:
         case.closed_at = now
+        # Into the archive: what its search reads, written once with the case (the finishing
+        # step's note is not saved yet, so it is handed over).
+        case.archive_text = archive_text(case, finishing=(run, note) if run is not None else None)
     case.save()
     event = _history(case, assignment, at=now, action=action, from_state=from_state, note=note)
     if run is not None:
@@ -352,9 +370,6 @@ def _record(case: Case, *, action: str, assignment: RoleAssignment, from_state: 
         run.outcome = OUTCOMES[action]
         run.note = note
         run.save()
-    if case.is_closed:  # into the archive: what its search reads, written once
-        case.archive_text = archive_text(case)
-        Case.objects.filter(pk=case.pk).update(archive_text=case.archive_text)
     if step is not None:
         calendar = calendar_for(case.agency)
         due = calendar.due(step.waktu, now)
