@@ -36,23 +36,22 @@ def replica_configured() -> bool:
 
 
 @contextmanager
-def on_replica() -> Iterator[None]:
+def _reading(replica: bool) -> Iterator[None]:
+    token = _reading_replica.set(replica)
+    try:
+        yield
+    finally:
+        _reading_replica.reset(token)
+
+
+def on_replica():
     """Reads inside go to the replica (if one is configured)."""
-    token = _reading_replica.set(True)
-    try:
-        yield
-    finally:
-        _reading_replica.reset(token)
+    return _reading(True)
 
 
-@contextmanager
-def on_primary() -> Iterator[None]:
+def on_primary():
     """Reads inside go to the primary, also within a replica-reading view."""
-    token = _reading_replica.set(False)
-    try:
-        yield
-    finally:
-        _reading_replica.reset(token)
+    return _reading(False)
 
 
 def _made_on_replica(chunks: Iterable) -> Iterator:

@@ -186,13 +186,18 @@ def describe(runs: Iterable[StepRun], now=None) -> Iterator[Deviation]:
     calendars, words = Calendars(), {}
     for batch in chunks(runs, 500):
         calendars.load({run.case.agency for run in batch})  # each agency's calendar once, all in one query
-        words.update(_VersionWords.read({run.case.sop_version_id for run in batch} - words.keys()))
+        words.update(SopVersion.objects.words({run.case.sop_version_id for run in batch} - words.keys()))
         for run in batch:
             version = words[run.case.sop_version_id]
-            kinds = deviation_kinds(run, now)
-            minutes = calendars(run.case.agency).late_by(run.due_at, run.completed_at or now) if LATE in kinds else 0.0
+            kinds, minutes = _judged(run, calendars(run.case.agency), now)
             accountable = _accountable(run.actor.full_name if run.actor else None, version.lanes[run.lane_role])
             yield Deviation(run, kinds, minutes, accountable, _reason(run), version.name)
+
+
+def _judged(run, calendar, now) -> tuple[list[str], float]:
+    """How ``run`` deviates, and how late it is in the agency's working minutes."""
+    kinds = deviation_kinds(run, now)
+    return kinds, calendar.late_by(run.due_at, run.completed_at or now) if LATE in kinds else 0.0
 
 
 def _accountable(actor_name: str | None, lane_label: str) -> str:
@@ -237,25 +242,6 @@ _ROW_VALUES = ("case_id", "case__title", "case__sop_version_id", "case__agency_i
                "completed_at", "outcome", "note", "late_reason", "actor__full_name")
 
 
-@dataclass(frozen=True)
-class _VersionWords:
-    """What a row names of an SOP version, read from its stored definition (SopSpec.as_data())
-    without parsing it into a SopSpec: a national register touches every version (2,400)."""
-
-    name: str
-    kegiatan: dict[int, str]
-    lanes: dict[str, str]
-
-    @classmethod
-    def read(cls, ids: Iterable[int]) -> dict[int, _VersionWords]:
-        words = {}
-        for pk, data in SopVersion.objects.filter(pk__in=list(ids)).values_list("pk", "definition"):
-            words[pk] = cls(name=data.get("sheet", {}).get("nama", ""),
-                            kegiatan={step["no"]: step["kegiatan"] for step in data["steps"]},
-                            lanes={lane["role"]: lane["label"] for lane in data["lanes"]})
-        return words
-
-
 def rows(runs: QuerySet[StepRun], *, date_cells: bool = False, chunk_size: int = 2000) -> Iterator[list]:
     """The register's download rows, the same as the page's, read as plain values through a
     database cursor; versions, agencies and their calendars read once per chunk at most."""
@@ -265,15 +251,15 @@ def rows(runs: QuerySet[StepRun], *, date_cells: bool = False, chunk_size: int =
     values = runs.select_related(None).values_list(*_ROW_VALUES).iterator(chunk_size=chunk_size)
     for batch in chunks(values, chunk_size):
         batch = [_Row(*row) for row in batch]
-        words.update(_VersionWords.read({run.version_id for run in batch} - words.keys()))
+        words.update(SopVersion.objects.words({run.version_id for run in batch} - words.keys()))
         agencies.load({run.agency_id for run in batch})
         calendars.load(agencies[pk] for pk in {run.agency_id for run in batch})
         for run in batch:
-            kinds = tuple(deviation_kinds(run, now))
+            agency, version = agencies[run.agency_id], words[run.version_id]
+            kinds, minutes = _judged(run, calendars(agency), now)
+            kinds = tuple(kinds)
             if kinds not in labels:
                 labels[kinds] = kind_labels(kinds)
-            agency, version = agencies[run.agency_id], words[run.version_id]
-            minutes = calendars(agency).late_by(run.due_at, run.completed_at or now) if LATE in kinds else 0.0
             yield [neutralise(v) for v in (
                 run.case_id, run.title, version.name, agency.name, run.step_no, version.kegiatan[run.step_no],
                 labels[kinds], _accountable(run.actor_name, version.lanes[run.lane_role]),

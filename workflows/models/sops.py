@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
@@ -22,9 +23,27 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise TypeError(f"{self.model.__name__} rows are append-only")
 
 
+@dataclass(frozen=True)
+class VersionWords:
+    """What a table row names of an SOP version (SopVersionQuerySet.words)."""
+
+    name: str
+    kegiatan: dict[int, str]
+    lanes: dict[str, str]
+
+
 class SopVersionQuerySet(AppendOnlyQuerySet):
     def in_force_on(self, day) -> SopVersionQuerySet:
         return self.filter(models.Q(effective_from__isnull=True) | models.Q(effective_from__lte=day))
+
+    def words(self, ids: Iterable[int]) -> dict[int, VersionWords]:
+        """What a table row names of the versions ``ids`` (SOP name, each step's kegiatan, each
+        lane's label), read from the stored definition (``SopSpec.as_data()``) without parsing it
+        into a SopSpec: a national deviation register touches every version (2,400)."""
+        return {pk: VersionWords(name=data.get("sheet", {}).get("nama", ""),
+                                 kegiatan={step["no"]: step["kegiatan"] for step in data["steps"]},
+                                 lanes={lane["role"]: lane["label"] for lane in data["lanes"]})
+                for pk, data in self.filter(pk__in=list(ids)).values_list("pk", "definition")}
 
     def sheet_titles(self, ids: Iterable[int]) -> Iterator[tuple[int, int, str, str]]:
         """(id, number, ``spec.name``, the sheet's nomor or "") of the versions ``ids``, read from
