@@ -3,6 +3,7 @@ from workflows.access import headed_units_now
 from workflows.archive import may_use_archive
 from workflows.authoring import authoring_agencies
 from workflows.models import DraftState, OutgoingEmail, SopDraft
+from workflows.selectors import count_upto
 
 UNREAD_SHOWN = 99
 
@@ -15,8 +16,8 @@ def navigation(request):
     agencies = sorted({a.unit.agency.name for a in user.role_assignments.select_related("unit__agency")})
     # Counted no further than the badge shows ("99+"): a national lane's PM LKPP holds 30,000
     # unread notices at 1,000,000 cases, and counting them all cost 85 ms on every page.
-    unread = user.notifications.filter(read_at__isnull=True).order_by().values("pk")[:UNREAD_SHOWN + 1].count()
-    context = {"unread_notifications": f"{UNREAD_SHOWN}+" if unread > UNREAD_SHOWN else unread,
+    unread, more = count_upto(user.notifications.filter(read_at__isnull=True), UNREAD_SHOWN)
+    context = {"unread_notifications": f"{UNREAD_SHOWN}+" if more else unread,
                "user_agencies": agencies, "is_auditor": may_use_archive(user),
                "is_agency_admin": administered_agencies(user).exists()}
     # Terlambat di unit saya: for heads, Plt./Plh. included; Delegasi: for them and for agency

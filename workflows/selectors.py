@@ -43,6 +43,14 @@ class Inbox:
     taken_more: int = 0  # how many more a colleague handles than are shown
 
 
+def count_upto(queryset: QuerySet, limit: int) -> tuple[int, bool]:
+    """How many rows ``queryset`` holds, counted no further than ``limit`` (a national list
+    holds tens of thousands; counting them all cost more than the page): the count, at most
+    ``limit``, and whether there are more."""
+    counted = queryset.order_by().values("pk")[:limit + 1].count()
+    return min(counted, limit), counted > limit
+
+
 INBOX_PER_PAGE = 50
 TAKEN_SHOWN = 50
 # The order of a lane's tasks; the partial index ``steprun_lane_due`` holds a national lane in it.

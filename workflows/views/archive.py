@@ -25,6 +25,7 @@ from lpse_sop.replica import on_primary, reads_from_replica
 from workflows import archive_export, exports
 from workflows.archive import ArchiveFilter, may_use_archive
 from workflows.models import ExportJob
+from workflows.selectors import count_upto
 from workflows.views import exports as export_views
 from workflows.views.responses import refuse
 
@@ -189,9 +190,7 @@ def archive_page(filterset: ArchiveFilter, raw_cursor: str | None, query: str) -
     elif cursor is not None and cursor["f"] == _fingerprint(query):
         page.count, page.count_capped = cursor["n"], cursor["c"]
     else:  # counted even when one page holds every match: the same queries for any archive
-        page.count = filterset.qs.order_by().values("pk")[:COUNT_CAP + 1].count()
-        page.count_capped = page.count > COUNT_CAP
-        page.count = min(page.count, COUNT_CAP)
+        page.count, page.count_capped = count_upto(filterset.qs, COUNT_CAP)
     if not rows:
         return page
     going_back = cursor is not None and cursor["d"] == "p"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from lpse_sop.replica import on_primary, reads_from_replica
 from workflows import deviations, exports
 from workflows.models import ExportJob
+from workflows.selectors import count_upto
 from workflows.views import exports as export_views
 from workflows.views.responses import refuse
 
@@ -56,9 +57,7 @@ def _list_page(request, register):
     paginator = Paginator(runs, PER_PAGE)
     # Counted no further than SHOWN (a national register holds 50,000 rows: counting them cost
     # 90 ms a page); the pages reach that far, the downloads hold every row.
-    paginator.count = runs.order_by().values("pk")[:SHOWN + 1].count()
-    capped = paginator.count > SHOWN
-    paginator.count = min(paginator.count, SHOWN)
+    paginator.count, capped = count_upto(runs, SHOWN)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "workflows/deviations.html", {
         "filter": filterset, "page": page, "rows": list(deviations.describe(page)),
