@@ -7,9 +7,11 @@ BENCH_LARGE=1) on PostgreSQL, with a baseline view measured in the same run.
 For each size it makes a throwaway database on the PostgreSQL server of BENCH_DATABASE_URL
 (default postgres://postgres@127.0.0.1:5432/postgres), migrates it and fills it with
 ``manage.py seed_bench --agencies 600 --cases N --seed 1``; a database already seeded with
-the same figures is reused unless --reseed. Then, in a fresh process per size, it requests each
-page with Django's test client as the person the page is for (the busiest Kepala LPSE,
-Admin PPE and PM LKPP; a national auditor; an anonymous visitor for the public pages), at
+the same figures by the same generator (workflows/bench_data.py) is reused unless --reseed. Then, in a fresh process per size, it requests each
+page with Django's test client as the person the page is for (the busiest Kepala LPSE and
+Admin PPE of the reference agency, whose cases are the same at every size so that a page is
+compared with itself while the nation around it grows; the busiest PM LKPP; a national
+auditor; an anonymous visitor for the public pages), at
 least --runs times after one warm-up, and records the median and p95 wall time and the SQL
 statements of one request. Transitions are real step completions through the services, timed
 one after another. Exports are timed to the first byte and to the end, in rows a second; an
@@ -22,6 +24,7 @@ count at every size; p95 under 150 ms at 100,000 cases; ratio under 1.5; a trans
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import statistics
@@ -47,7 +50,9 @@ def seeded(size: int, reseed: bool) -> str:
     import psycopg
 
     name = f"lpse_bench_{size}"
-    marker = f"seed_bench agencies={AGENCIES} cases={size} seed={SEED}"
+    # The generator's own text is part of the marker: data seeded by an older generator is seeded again.
+    generator = hashlib.sha256((ROOT / "workflows" / "bench_data.py").read_bytes()).hexdigest()[:12]
+    marker = f"seed_bench agencies={AGENCIES} cases={size} seed={SEED} generator={generator}"
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if exists and not reseed:
@@ -98,20 +103,17 @@ def _setup(name: str) -> None:
 
 
 def _busiest(role: str):
-    """The holder of ``role`` with the most steps waiting for them (sampled: the 40 holders
-    of the agencies with the most open cases in that lane, and every national holder)."""
-    from django.db.models import Count
-
+    """The holder of ``role`` with the most steps waiting for them: in the reference agency,
+    which holds the same cases at every size (workflows.bench_data.REFERENCE_CASES), or among
+    the national holders of a national role (PM LKPP)."""
     from accounts.models import RoleAssignment, User
     from workflows.access import lane_q
+    from workflows.bench_data import reference_agency
     from workflows.models import Case
 
-    busy_agencies = list(Case.objects.filter(current_role=role, closed_at__isnull=True).values("agency_id")
-                         .annotate(n=Count("id")).order_by("-n").values_list("agency_id", flat=True)[:40])
-    holders = (RoleAssignment.objects.filter(role_id=role, user__is_active=True)
-               .filter(unit__agency_id__in=busy_agencies) | RoleAssignment.objects.filter(
-                   role_id=role, role__scope="national", user__is_active=True))
-    users = User.objects.filter(pk__in=holders.values("user_id")[:60])
+    holders = RoleAssignment.objects.filter(role_id=role, user__is_active=True)
+    holders = holders.filter(role__scope="national") | holders.filter(unit__agency=reference_agency())
+    users = User.objects.filter(pk__in=holders.values("user_id")).order_by("pk")
     return max(users, key=lambda u: Case.objects.filter(lane_q(u), closed_at__isnull=True).count())
 
 
@@ -199,31 +201,25 @@ def _deep_cursor() -> str:
     return _make_cursor(deep, "n", 0, False, "")
 
 
-_MEASURED_AGENCIES: set[int] = set()
-
-
 def _pages() -> list[tuple[str, object, str]]:
-    """(page, who, url) for every page measured."""
+    """(page, who, url) for every page measured: the reference agency's people, cases and SOP
+    (the same at every size), PM LKPP and a national auditor over the whole nation."""
     from django.urls import reverse
 
     from workflows.access import lane_q
+    from workflows.bench_data import reference_agency
     from workflows.models import Case, Sop
 
     kepala, admin_ppe, pm = _busiest("kepala_lpse"), _busiest("admin_ppe"), _busiest("pm_lkpp")
-    # The transitions measured afterwards leave these people's agencies alone, so that the
-    # next run measures the same inboxes and the same case.
-    _MEASURED_AGENCIES.update(a.unit.agency_id for person in (kepala, admin_ppe)
-                              for a in person.role_assignments.all() if a.unit_id)
     auditor = _auditor()
-    # The same kind of case at every size (a page's queries follow the case's SOP and step, not
-    # the size of the database): a registration waiting for the Kepala's disposisi, and a
-    # finished registration for the record PDF.
-    registrations = Case.objects.filter(sop_version__sop__code__endswith="REG-ADMIN-PPE")
-    case = (registrations.filter(lane_q(kepala), state="step-4").order_by("pk").first()
-            or Case.objects.filter(lane_q(kepala), closed_at__isnull=True).order_by("pk").first())
-    closed = (registrations.filter(state="done").order_by("-pk").first()
+    # The same case at every size: a registration waiting for the Kepala's disposisi, and the
+    # newest finished registration for the record PDF (and the word searched for).
+    registrations = Case.objects.filter(agency=reference_agency(), sop_version__sop__code__endswith="REG-ADMIN-PPE")
+    case = (registrations.filter(lane_q(kepala), state="step-4").order_by("started_at").first()
+            or Case.objects.filter(lane_q(kepala), closed_at__isnull=True).order_by("started_at").first())
+    closed = (registrations.filter(state="done").order_by("-started_at").first()
               or Case.objects.filter(closed_at__isnull=False).order_by("-pk").first())
-    sop = Sop.objects.filter(agency__isnull=False).select_related("agency").order_by("pk").first()
+    sop = closed.sop_version.sop
     word = (closed.title.split() or ["SPSE"])[-1]
     pages = [
         ("baseline", None, reverse("health")),
@@ -253,16 +249,17 @@ def _pages() -> list[tuple[str, object, str]]:
 def _transitions(count: int) -> tuple[float, float]:
     """(transitions a second, SQL statements per transition) over ``count`` step completions
     of open cases at a process step whose kelengkapan the sample values satisfy (a late one
-    with its reason)."""
+    with its reason), outside the reference agency (whose pages the next run measures again)."""
     from django.db import connection
 
     from tests.workflows.driving import act, actor
     from workflows import engine
+    from workflows.bench_data import reference_agency
     from workflows.models import Case
 
     picked = []
     for case in Case.objects.filter(closed_at__isnull=True).exclude(state="new").exclude(
-            agency_id__in=_MEASURED_AGENCIES).select_related(
+            agency=reference_agency()).select_related(
             "sop_version__sop", "agency", "unit").order_by("pk")[:count * 4]:
         step = case.current_step
         # The seeded data has no announcements, so steps with effects are left out.

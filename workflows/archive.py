@@ -11,9 +11,6 @@ import re
 
 import django_filters
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +19,7 @@ from accounts.models import ZONEINFO, Agency, Delegation, RoleAssignment, User
 from workflows import states
 from accounts.roles import AUDITOR
 from workflows.access import audited_agencies
+from workflows.forms import QuickSelect
 from workflows.models import Case, Sop, SopVersion, StepRun
 
 
@@ -131,23 +129,6 @@ def offer_scope_choices(filterset, data, agencies: set[int] | None, *, agency: s
         shown = shown | sop_field.queryset.filter(pk=int(chosen))
     sop_field.widget.choices = [("", sop_field.empty_label)] + [(s.pk, str(s)) for s in shown[:LONG_LIST]]
     sop_field.help_text = _("Pilih instansi dahulu untuk memilih SOP-nya.")
-
-
-class QuickSelect(forms.Select):
-    """A drop-down written in Python rather than one template per option: a national auditor's
-    lists (every agency's SOPs and people) have hundreds of options, which Django's option
-    templates render in tens of milliseconds."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        selected = set(self.format_value(value))
-        final = self.build_attrs(self.attrs, attrs)
-        final["name"] = name
-        options = []
-        for option_value, label in self.choices:
-            option_value = "" if option_value is None else str(option_value)
-            options.append(format_html('<option value="{}"{}>{}</option>', option_value,
-                                       mark_safe(" selected") if option_value in selected else "", label))
-        return format_html("<select{}>{}</select>", flatatt(final), mark_safe("".join(options)))
 
 
 class ArchiveForm(forms.Form):

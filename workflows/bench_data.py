@@ -56,6 +56,12 @@ SOP_DIR = Path(settings.BASE_DIR) / "fixtures" / "sops"
 PASSWORD = "demo-lpse-2026"  # as the demo people's (fixtures/demo/people.yaml)
 FILE_POOL = 64  # distinct small PDFs; attachments share them (each row valid: name, size, SHA-256)
 CHUNK = 2000  # cases generated and written per batch
+# The reference agency (the first generated, a province) holds the same cases at every size: its
+# j-th case is drawn from its own random stream, so its people's inboxes, Monev and registers hold
+# the same work whether the nation around it has 1,000 cases or 100,000; the bench compares those
+# pages across sizes (what grows is the rest of the nation, not the page). It holds
+# max(REFERENCE_CASES, twice an average agency's share), at most half the cases.
+REFERENCE_CASES = 400
 
 
 class BenchRefused(Exception):
@@ -302,8 +308,10 @@ def definition_for(definition: dict, agency_code: str) -> dict:
 
 
 class Builder:
-    def __init__(self, *, agencies: int, cases: int, seed: int, anchor: datetime.datetime, log):
+    def __init__(self, *, agencies: int, cases: int, seed: int, anchor: datetime.datetime, log,
+                 reference_cases: int = REFERENCE_CASES):
         self.n_agencies, self.n_cases, self.seed, self.anchor = agencies, cases, seed, anchor.astimezone(UTC)
+        self.reference_cases = reference_cases
         self.rng = random.Random(seed)
         self.log = log
         self.report = Report()
@@ -444,14 +452,22 @@ class Builder:
         writer = Writer()
         self.writer = writer
         self.files = _file_pool(self.seed)
+        reference_id = self.new_agency_ids[0] if self.new_agency_ids else None
+        reference = [r for r in self.runnables if r.agency.pk == reference_id]
+        others = [r for r in self.runnables if r.agency.pk != reference_id]
+        if not others:  # the reference agency alone: no nation around it to grow
+            reference, others = [], reference
         by_code: dict[str, list[Runnable]] = {}
-        for runnable in self.runnables:
+        for runnable in others:
             by_code.setdefault(runnable.spec.code, []).append(runnable)
         codes = sorted(by_code)
         # The first cases cover every state of every SOP (done, cancelled, waiting at each step);
-        # the rest follow the national mix.
+        # the rest follow the national mix, the reference agency's spread evenly among them.
         coverage = [(code, fate) for code in codes for fate in
                     ["done", "cancelled"] + [f"open:{s.no}" for s in by_code[code][0].spec.steps]]
+        rest = max(0, self.n_cases - len(coverage))
+        wanted = max(self.reference_cases, 2 * self.n_cases // max(1, self.n_agencies)) if reference else 0
+        in_reference = min(rest // 2, wanted)
         for i in range(self.n_cases):
             rng = random.Random(f"{self.seed}-case-{i}")
             if i < len(coverage):
@@ -459,11 +475,13 @@ class Builder:
                 runnable = rng.choice(by_code[code])
                 rng.coverage = True  # starts early enough to reach its step before the anchor
             else:
-                runnable = self.runnables[rng.randrange(len(self.runnables))]
-                roll = rng.random()
-                # Most finished; some cancelled; a quarter waiting somewhere (recent, some overdue).
-                fate = ("done" if roll < 0.68 else "cancelled" if roll < 0.75
-                        else f"open:{rng.choice(runnable.spec.steps).no}")
+                k = i - len(coverage)  # the k-th of the rest; the j-th reference case where j changes
+                j = k * in_reference // rest
+                if (k + 1) * in_reference // rest != j:
+                    rng = random.Random(f"{self.seed}-reference-{j}")
+                    runnable, fate = _national_mix(rng, reference)
+                else:
+                    runnable, fate = _national_mix(rng, others)
             self.case(runnable, fate, rng)
             if (i + 1) % CHUNK == 0:
                 writer.flush()
@@ -702,6 +720,21 @@ def _finish_time(cal, run: dict, rng) -> tuple[datetime.datetime, bool]:
     return (done, False) if done <= due else (due, False)
 
 
+def _national_mix(rng: random.Random, runnables: list[Runnable]) -> tuple[Runnable, str]:
+    """An SOP of one of ``runnables`` and how its case ends: most finished, some cancelled, a
+    quarter waiting somewhere (recent, some overdue)."""
+    runnable = runnables[rng.randrange(len(runnables))]
+    roll = rng.random()
+    return runnable, ("done" if roll < 0.68 else "cancelled" if roll < 0.75
+                      else f"open:{rng.choice(runnable.spec.steps).no}")
+
+
+def reference_agency() -> Agency | None:
+    """The agency that holds the same cases at every size (REFERENCE_CASES): the first one
+    seed_bench generates (_agency_names starts with the provinces)."""
+    return Agency.objects.filter(name=f"Pemerintah Provinsi {_PROVINCES[0]}").order_by("pk").first()
+
+
 def _title(code: str, moment: datetime.datetime, rng) -> str:
     if code.endswith("UPDATE-SPSE"):
         return f"Update SPSE 4.6u{moment:%Y%m%d}"
@@ -732,7 +765,7 @@ def _text(key: str, title: str, rng) -> str:
 
 
 def seed_bench(*, agencies: int, cases: int, seed: int = 1, anchor: datetime.datetime | None = None,
-               force: bool = False, log=lambda line: None) -> Report:
+               force: bool = False, log=lambda line: None, reference_cases: int = REFERENCE_CASES) -> Report:
     """Build the bench data; refuses in production and on a database that holds cases (unless
     ``force``). Returns what it made and how long each phase took."""
     if settings.PRODUCTION:
@@ -740,7 +773,8 @@ def seed_bench(*, agencies: int, cases: int, seed: int = 1, anchor: datetime.dat
     if Case.objects.exists() and not force:
         raise BenchRefused(f"Basis data sudah berisi {Case.objects.count():,} kasus; pakai --force untuk tetap "
                            "menambah data bench.")
-    builder = Builder(agencies=agencies, cases=cases, seed=seed, anchor=anchor or DEFAULT_ANCHOR, log=log)
+    builder = Builder(agencies=agencies, cases=cases, seed=seed, anchor=anchor or DEFAULT_ANCHOR, log=log,
+                      reference_cases=reference_cases)
     began = time.monotonic()
     with transaction.atomic():
         for name, phase in (("demo", builder.demo), ("instansi dan orang", builder.agencies), ("SOP", builder.sops),

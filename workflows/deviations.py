@@ -25,6 +25,7 @@ from workflows import states
 from workflows.access import audited_agencies, headed_units_now
 from workflows.archive import offer_scope_choices
 from workflows.archive_export import ByIdCache, Moments, chunks, neutralise
+from workflows.forms import QuickSelect
 from workflows.models import Sop, SopVersion, StepRun
 from worktime.calendar import Calendars, duration_text
 
@@ -129,10 +130,11 @@ class DeviationFilter(django_filters.FilterSet):
     jenis = django_filters.ChoiceFilter(label=gettext_lazy("Jenis penyimpangan"), choices=KIND_CHOICES,
                                         method="by_kind", empty_label=gettext_lazy("Semua jenis"))
     instansi = django_filters.ModelChoiceFilter(label=gettext_lazy("Instansi"), field_name="case__agency",
-                                                queryset=Agency.objects.none(),
+                                                queryset=Agency.objects.none(), widget=QuickSelect,
                                                 empty_label=gettext_lazy("Semua instansi"))
     sop = django_filters.ModelChoiceFilter(label=gettext_lazy("SOP"), field_name="case__sop_version__sop",
-                                           queryset=Sop.objects.none(), empty_label=gettext_lazy("Semua SOP"))
+                                           queryset=Sop.objects.none(), empty_label=gettext_lazy("Semua SOP"),
+                                           widget=QuickSelect)
     dari, sampai = period("activated_at", gettext_lazy("Langkah dimulai sejak"), gettext_lazy("Langkah dimulai sampai"))
 
     class Meta:

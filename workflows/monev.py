@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Agency
 from workflows.archive_export import neutralise
 from workflows.definitions import END, SopSpec
+from workflows.forms import QuickSelect
 from workflows.archive import offer_scope_choices
 from workflows.deviations import (KIND_LABELS, LATE, PeriodForm, deviation_kinds, friendly_errors, period, scope_agencies,
                                  scope_q)
@@ -315,11 +316,12 @@ def monev_cases(user) -> QuerySet[Case] | None:
 class MonevFilter(django_filters.FilterSet):
     """SOP, agency and period (by the day a case started)."""
 
-    sop = django_filters.ModelChoiceFilter(label=gettext_lazy("SOP"), field_name="sop_version__sop",
-                                           queryset=Sop.objects.none(), empty_label=gettext_lazy("Semua SOP"))
+    # The agency first: past LONG_LIST SOPs the SOP list offers the chosen agency's (offer_scope_choices).
     instansi = django_filters.ModelChoiceFilter(label=gettext_lazy("Instansi"), field_name="agency",
-                                                queryset=Agency.objects.none(),
+                                                queryset=Agency.objects.none(), widget=QuickSelect,
                                                 empty_label=gettext_lazy("Semua instansi"))
+    sop = django_filters.ModelChoiceFilter(label=gettext_lazy("SOP"), field_name="sop_version__sop", widget=QuickSelect,
+                                           queryset=Sop.objects.none(), empty_label=gettext_lazy("Semua SOP"))
     dari, sampai = period("started_at", gettext_lazy("Dimulai sejak"), gettext_lazy("Dimulai sampai"))
 
     class Meta:

@@ -120,3 +120,21 @@ def test_closed_cases_carry_the_text_the_archive_searches(seeded):
     closed = list(Case.objects.filter(closed_at__isnull=False))
     assert closed and all(case.archive_text == archive_text(case) for case in closed)
     assert not Case.objects.filter(closed_at__isnull=True).exclude(archive_text="").exists()
+
+
+def test_the_reference_agency_holds_the_same_cases_at_every_size(seed_sops):
+    """The bench compares one agency's pages at 1,000 and 100,000 cases: its cases must be
+    the same ones whatever the size of the nation around it."""
+    held = []
+    for cases in (120, 200):
+        with transaction.atomic():
+            bench_data.seed_bench(agencies=10, cases=cases, seed=5, reference_cases=40)
+            reference = bench_data.reference_agency()
+            held.append(list(Case.objects.filter(agency=reference).order_by("started_at", "title").values_list(
+                "sop_version__sop__code", "title", "state", "started_at", "closed_at", "unit__name")))
+            runs = StepRun.objects.filter(case__agency=reference)
+            held.append(sorted(runs.values_list("step_no", "activated_at", "completed_at", "outcome")))
+            assert Case.objects.exclude(agency=reference).count() == cases - 40
+            transaction.set_rollback(True)
+    assert reference.name == "Pemerintah Provinsi Aceh"
+    assert len(held[0]) == 40 and held[0] == held[2] and held[1] == held[3]
