@@ -21,6 +21,7 @@ from accounts.roles import AUDITOR
 from workflows.access import audited_agencies
 from workflows.forms import QuickSelect
 from workflows.models import Case, Sop, SopVersion, StepRun
+from workflows.selectors import count_upto
 
 
 def archive_text(case: Case, finishing: tuple[StepRun, str] | None = None) -> str:
@@ -119,8 +120,10 @@ def offer_scope_choices(filterset, data, agencies: set[int] | None, *, agency: s
         sops, in_scope = sops.filter(agency_id__in=agencies), in_scope.filter(pk__in=agencies)
     filterset.filters[sop].queryset = sops.order_by("name", "agency__name")
     filterset.filters[agency].queryset = in_scope.order_by("name")
+    agency_field = filterset.form.fields[agency]  # drawn from plain values: a nation is 600 agencies
+    agency_field.widget.choices = [("", agency_field.empty_label), *in_scope.order_by("name").values_list("pk", "name")]
     sop_field = filterset.form.fields[sop]
-    if sop_field.queryset.count() <= LONG_LIST:
+    if not count_upto(sop_field.queryset, LONG_LIST)[1]:
         return
     chosen_agency, chosen = str(data.get(agency) or ""), str(data.get(sop) or "")
     shown = sop_field.queryset.filter(agency_id=int(chosen_agency)) \
@@ -192,7 +195,7 @@ class ArchiveFilter(django_filters.FilterSet):
         """Past ``LONG_LIST`` the pelaksana list offers only the chosen person (the name/NIP
         field finds the others); what is valid stays the whole scope."""
         people_field = self.form.fields["pelaksana"]
-        if people_field.queryset.count() > LONG_LIST:
+        if count_upto(people_field.queryset, LONG_LIST)[1]:
             chosen = str(data.get("pelaksana") or "")
             shown = people_field.queryset.filter(pk=int(chosen)) if chosen.isdigit() and len(chosen) < 10 \
                 else people_field.queryset.none()
