@@ -203,6 +203,30 @@ def test_a_head_approves_a_disposisi_on_a_phone(seed_sops, browser_for, tmp_path
     b.go("/notifikasi/", "notifikasi")
 
 
+def test_the_inbox_and_the_archive_read_as_cards_on_a_phone(seed_sops, browser_for, page):
+    """At 390 px a task and an archived case are blocks with their fields named, not a table
+    scrolled sideways."""
+    from tests.workflows.driving import act, run_to_end, start
+
+    version = seed_sops["PNG-UPDATE-SPSE"].latest_version
+    act(start(version, "Menunggu di ponsel"), "complete")  # now the Kepala LPSE's disposisi
+    run_to_end(start(version, "Selesai untuk arsip"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    b = browser_for("kartu di ponsel")
+    for who, path, row, named in (("kepala.lpse.ponorogo", "/tugas/", "Menunggu di ponsel", "Batas waktu:"),
+                                  ("auditor.ponorogo", "/arsip/", "Selesai untuk arsip", "Pelaksana:")):
+        b.login(who)
+        b.go(path, f"{path.strip('/')} di ponsel")
+        assert b.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        card = b.page.locator("table.stack tbody tr", has_text=row)
+        box = card.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+        # Every cell within the screen: nothing left to reach by scrolling the table sideways.
+        assert b.page.evaluate("""() => [...document.querySelectorAll('table.stack td')].every(
+            td => td.getBoundingClientRect().right <= window.innerWidth)""")
+        assert named in card.inner_text()
+
+
 def test_a_returned_disposisi_comes_back_with_its_reason_and_its_files(seed_sops, browser_for, tmp_path):
     b = browser_for("dikembalikan")
     version = seed_sops["PNG-UPDATE-SPSE"].latest_version

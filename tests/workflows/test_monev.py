@@ -160,3 +160,23 @@ def test_a_selection_too_large_to_measure_asks_for_a_narrower_one(seed_sops, peo
     assert len(client.get(reverse("monev")).context["reports"]) == 1
     monkeypatch.setattr(monev, "MAX_SOPS", 0)  # one SOP is too many SOPs
     assert "atau 0 SOP" in client.get(reverse("monev")).content.decode()
+
+
+def test_a_selection_with_no_case_says_why(seed_sops, people, client):
+    """An SOP of one agency chosen with another agency, a period with no case, and an empty
+    archive each get their own sentence, not "no cases yet"."""
+    from django.urls import reverse
+
+    from accounts.models import Agency
+    from tests.workflows.driving import run_to_end, start
+    from workflows.models import Sop
+
+    run_to_end(start(seed_sops["PNG-UPDATE-SPSE"].latest_version, "Update"))
+    client.force_login(people["auditor.bpk"])
+    ponorogo_sop = Sop.objects.get(code="PNG-UPDATE-SPSE", agency__code="ponorogo")
+    kkp = Agency.objects.get(code="kkp")
+    text = client.get(reverse("monev"), {"sop": ponorogo_sop.pk, "instansi": kkp.pk}).content.decode()
+    assert f"bukan milik {kkp.name}" in text
+    text = client.get(reverse("monev"), {"dari": "2001-01-01", "sampai": "2001-01-31"}).content.decode()
+    assert "Tidak ada kasus yang cocok dengan pilihan ini" in text
+    assert "Update" in client.get(reverse("monev")).content.decode()

@@ -74,11 +74,24 @@ def _selection(filterset) -> str:
     return " · ".join(parts)
 
 
+def _nothing_found(filterset) -> str:
+    """Why a valid selection has no case: an SOP of another agency than the one chosen, a
+    selection with no case yet, or no case at all yet."""
+    data = filterset.form.cleaned_data
+    sop, agency = data.get("sop"), data.get("instansi")
+    if sop and agency and sop.agency_id != agency.pk:
+        return _("SOP “%(sop)s” bukan milik %(agency)s. Pilih SOP instansi itu, atau kosongkan salah "
+                 "satunya.") % {"sop": sop.name, "agency": agency.name}
+    if any(data.get(key) for key in ("sop", "instansi", "dari", "sampai")):
+        return _("Tidak ada kasus yang cocok dengan pilihan ini. Ubah atau kosongkan pilihan di atas.")
+    return _("Belum ada kasus untuk dimonitor.")
+
+
 def _context(request, filterset) -> dict:
     reports = monev.measure(filterset.qs)
     return {"filter": filterset, "reports": [(report, _charts(report)) for report in reports],
             "threshold": round(100 * monev.THRESHOLD), "generated_at": timezone.now(),
-            "selection": _selection(filterset)}
+            "selection": _selection(filterset), "nothing_found": _nothing_found(filterset)}
 
 
 @login_required
