@@ -13,6 +13,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.db import connections
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -141,29 +142,34 @@ def _seek(cases: QuerySet, cursor: dict | None) -> list:
     return list(newer.order_by("closed_at", "pk")[:PER_PAGE + 1])
 
 
-def _seek_among(keys: list[tuple], cursor: dict | None) -> list[int]:
-    """What _seek returns, for matches already known as (closed_at, id) keys: the ids of the
-    PER_PAGE + 1 past the cursor, in the order _seek reads them."""
-    if cursor is None:
-        return [pk for _, pk in sorted(keys, reverse=True)[:PER_PAGE + 1]]
-    mark = (cursor["t"], cursor["i"])
-    if cursor["d"] == "n":
-        return [pk for _, pk in sorted((k for k in keys if k < mark), reverse=True)[:PER_PAGE + 1]]
-    return [pk for _, pk in sorted(k for k in keys if k > mark)[:PER_PAGE + 1]]
+def _matches_page(filterset: ArchiveFilter, cursor: dict | None) -> tuple[list[int], int | None] | None:
+    """For a free-text search with at most COUNT_CAP matches: the ids _seek would return (the
+    PER_PAGE + 1 past the cursor, in its order) and how many match in all (None when no row is
+    left past the cursor); None past COUNT_CAP, where the archive is walked newest first.
 
-
-def _text_matches(filterset: ArchiveFilter) -> list[tuple] | None:
-    """For a free-text search, the (closed_at, id) of every match when there are at most
-    COUNT_CAP (one query through the trigram index), else None.
-
-    A search word often names one period ("04/2026"): walking the archive newest first until
-    25 matches turn up would read tens of thousands of cases, while the matches themselves are
-    found from the index and sorted here in a few milliseconds; this list is also their count."""
+    A search word often names one period ("04/2026"): walking the archive newest first until 25
+    matches turn up would read tens of thousands of cases for an old one. Here the matches are
+    found from the trigram index once (the LIMIT keeps the database from merging the search
+    into a walk), then sorted and counted by the database, in one query returning one page."""
     if not (filterset.form.cleaned_data.get("q") or "").strip():
         return None
-    keys = list(filterset.qs.filter(closed_at__isnull=False).order_by().values_list("closed_at", "pk")
-                [:COUNT_CAP + 1])
-    return keys if len(keys) <= COUNT_CAP else None
+    matches = filterset.qs.filter(closed_at__isnull=False).order_by().values("closed_at", "pk")[:COUNT_CAP + 1]
+    inner, params = matches.query.get_compiler(using=matches.db).as_sql()
+    connection = connections[matches.db]
+    past, order = "", "DESC"
+    if cursor is not None:
+        past = "WHERE (closed_at, pk) %s (%%s, %%s)" % ("<" if cursor["d"] == "n" else ">")
+        params = (*params, connection.ops.adapt_datetimefield_value(cursor["t"]), cursor["i"])
+        order = "DESC" if cursor["d"] == "n" else "ASC"
+    sql = (f"SELECT pk, total FROM (SELECT m.closed_at, m.pk, COUNT(*) OVER () AS total FROM ({inner}) m) w "
+           f"{past} ORDER BY closed_at {order}, pk {order} LIMIT %s")
+    with connection.cursor() as db:
+        db.execute(sql, (*params, PER_PAGE + 1))
+        rows = db.fetchall()
+    total = rows[0][1] if rows else (0 if cursor is None else None)
+    if total is not None and total > COUNT_CAP:
+        return None
+    return [pk for pk, _total in rows], total
 
 
 def archive_page(filterset: ArchiveFilter, raw_cursor: str | None, query: str) -> ArchivePage:
@@ -173,11 +179,11 @@ def archive_page(filterset: ArchiveFilter, raw_cursor: str | None, query: str) -
     if not filterset.is_valid():
         return ArchivePage()
     cases = archive_export.for_export(filterset.qs)
-    matches = _text_matches(filterset)
+    matches = _matches_page(filterset, cursor)
     if matches is None:
         rows = _seek(cases, cursor)
     else:
-        ids = _seek_among(matches, cursor)
+        ids, matched = matches
         found = {case.pk: case for case in cases.filter(pk__in=ids)}
         rows = [found[pk] for pk in ids if pk in found]
     more = len(rows) > PER_PAGE
@@ -185,8 +191,8 @@ def archive_page(filterset: ArchiveFilter, raw_cursor: str | None, query: str) -
     if cursor is not None and cursor["d"] == "p":
         rows.reverse()
     page = ArchivePage(object_list=rows)
-    if matches is not None:
-        page.count = len(matches)
+    if matches is not None and cursor is None:
+        page.count = matched
     elif cursor is not None and cursor["f"] == _fingerprint(query):
         page.count, page.count_capped = cursor["n"], cursor["c"]
     else:  # counted even when one page holds every match: the same queries for any archive
