@@ -43,3 +43,14 @@ class RequestMemoMiddleware:
         if user is not None and user.is_authenticated:
             user.request_memo = {}
         return self.get_response(request)
+
+
+def remembered(user, key: str, read):
+    """What ``read()`` returns about ``user``, read once a request (RequestMemoMiddleware's
+    memo); outside a request, read every time."""
+    memo = getattr(user, "request_memo", None)
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]

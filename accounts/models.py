@@ -206,16 +206,15 @@ class DelegationQuerySet(models.QuerySet):
     def in_force_for(self, user) -> list[Delegation]:
         """The delegations in force for ``user`` today, each in its own agency's zone (read once
         a request: see accounts.middleware.RequestMemoMiddleware)."""
-        memo = getattr(user, "request_memo", None)
-        if memo is not None and "delegations" in memo:
-            return list(memo["delegations"])
-        recent = timezone.now().date() - datetime.timedelta(days=1)  # a coarse cut; each zone is checked below
-        found = [d for d in self.filter(delegate=user, delegate__is_active=True, revoked_at__isnull=True,
-                                        ends_on__gte=recent).select_related("role", "unit__agency", "unit__kind")
-                 if d.is_active_now()]
-        if memo is not None:
-            memo["delegations"] = found
-        return list(found)
+        from accounts.middleware import remembered
+
+        def read() -> list[Delegation]:
+            recent = timezone.now().date() - datetime.timedelta(days=1)  # a coarse cut; each zone is checked below
+            return [d for d in self.filter(delegate=user, delegate__is_active=True, revoked_at__isnull=True,
+                                           ends_on__gte=recent).select_related("role", "unit__agency", "unit__kind")
+                    if d.is_active_now()]
+
+        return list(remembered(user, "delegations", read))
 
 
 class Delegation(models.Model):

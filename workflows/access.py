@@ -20,6 +20,7 @@ from django.db.models.functions import Cast
 from django.http import Http404
 from guardian.models import UserObjectPermission
 
+from accounts.middleware import remembered
 from accounts.models import Delegation, Role, RoleAssignment, Unit
 from accounts.roles import AUDITOR
 from accounts.services import headed_units
@@ -72,6 +73,13 @@ def headed_units_now(user):
         "agency", "kind")
 
 
+def headed_unit_keys(user) -> list[tuple[int, int]]:
+    """(unit, agency) of each unit ``user`` heads today, read once a request (the header, the
+    scope of Monev and of the deviation register, and their choices ask)."""
+    return list(remembered(user, "headed_unit_keys",
+                           lambda: list(headed_units_now(user).values_list("pk", "agency_id"))))
+
+
 def participation_q(user, delegations: list[Delegation] | None = None) -> Q:
     """Cases ``user`` takes part in: started, acted on, or must act on now."""
     return (Q(started_by=user) | Q(pk__in=CaseEvent.objects.filter(actor=user).values("case_id"))
@@ -105,13 +113,18 @@ def audited_agencies(user) -> set[int] | None:
     """Agencies whose archive ``user`` audits: None for a national auditor (every agency)."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    agencies: set[int] = set()
-    for agency_id, national in RoleAssignment.objects.filter(user=user, role_id=AUDITOR).values_list(
-            "unit__agency_id", "unit__agency__is_national"):
-        if national:
-            return None
-        agencies.add(agency_id)
-    return agencies
+
+    def read() -> frozenset[int] | None:
+        agencies: set[int] = set()
+        for agency_id, national in RoleAssignment.objects.filter(user=user, role_id=AUDITOR).values_list(
+                "unit__agency_id", "unit__agency__is_national"):
+            if national:
+                return None
+            agencies.add(agency_id)
+        return frozenset(agencies)
+
+    found = remembered(user, "audited_agencies", read)  # the header, the scope and the choices ask
+    return None if found is None else set(found)
 
 
 def may_audit(user, case) -> bool:

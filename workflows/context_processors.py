@@ -1,5 +1,5 @@
 from accounts.administration import administered_agencies
-from workflows.access import headed_units_now
+from workflows.access import headed_unit_keys
 from workflows.archive import may_use_archive
 from workflows.authoring import authoring_agencies
 from workflows.models import DraftState, OutgoingEmail, SopDraft
@@ -22,7 +22,7 @@ def navigation(request):
                "is_agency_admin": administered_agencies(user).exists()}
     # Terlambat di unit saya: for heads, Plt./Plh. included; Delegasi: for them and for agency
     # administrators (who delegate in every unit).
-    context["heads_units"] = headed_units_now(user).exists()
+    context["heads_units"] = bool(headed_unit_keys(user))
     context["is_head"] = context["is_agency_admin"] or context["heads_units"]
     context["sees_deviations"] = context["heads_units"] or context["is_auditor"]
     # Susun SOP: for the agency's SOP authors, and for whoever a draft waits on for pengesahan.

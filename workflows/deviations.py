@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Agency
 from workflows import states
-from workflows.access import audited_agencies, headed_units_now
+from workflows.access import audited_agencies, headed_unit_keys
 from workflows.archive import offer_scope_choices
 from workflows.archive_export import ByIdCache, Moments, chunks, neutralise
 from workflows.forms import QuickSelect
@@ -63,7 +63,7 @@ def scope_q(user, prefix: str = "case__", closed_only: bool = True) -> Q | None:
     if user.is_superuser:
         return Q()
     scopes = []
-    units = list(headed_units_now(user).values_list("pk", flat=True))
+    units = [unit for unit, _agency in headed_unit_keys(user)]
     if units:
         scopes.append(Q(**{f"{prefix}unit_id__in": units}))
     agencies = audited_agencies(user)
@@ -88,7 +88,7 @@ def scope_agencies(user) -> set[int] | None:
     audited = audited_agencies(user)
     if audited is None:
         return None
-    return audited | set(headed_units_now(user).values_list("agency_id", flat=True))
+    return audited | {agency for _unit, agency in headed_unit_keys(user)}
 
 
 def register_for(user) -> QuerySet[StepRun] | None:

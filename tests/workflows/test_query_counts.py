@@ -91,3 +91,17 @@ def test_the_archive_list_costs_the_same_queries_for_a_small_and_a_crowded_archi
     next_page = count(lambda: client.get(url, {"kursor": response.context["page"].next_cursor}))
     assert next_page <= small[0], (next_page, small)
     print("archive queries (list, search, filter, pelaksana):", small)
+
+
+def test_a_page_reads_the_persons_scope_once(seed_sops, people, client):
+    """The header, the Monev scope and its choices all ask which agencies the person audits and
+    which units they head: the answer is read once a request."""
+    for who in ("kepala.lpse.ponorogo", "auditor.bpk"):
+        client.force_login(people[who])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("monev")).status_code == 200
+        sql = [q["sql"] for q in queries.captured_queries]
+        audited = [s for s in sql if "accounts_roleassignment" in s and "'auditor'" in s and "is_national" in s]
+        headed = [s for s in sql if s.startswith("SELECT \"accounts_unit\".\"id\"") and "head_role_id" in s]
+        assert len(audited) == 1, audited
+        assert len(headed) <= 1, headed
