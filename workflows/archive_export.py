@@ -59,9 +59,10 @@ def render_case_record(case: Case, *, by):
 
 
 def for_export(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """What the rows read, in a fixed number of queries however many cases there are."""
+    """What the rows read, in a fixed number of queries however many cases there are (the SOP
+    versions without their definitions: call models.parse_specs on the rows read)."""
     runs = StepRun.objects.select_related("actor").order_by("pk")
-    return cases.select_related("sop_version__sop", "agency").prefetch_related(
+    return cases.select_related("sop_version__sop", "agency").defer("sop_version__definition").prefetch_related(
         Prefetch("step_runs", queryset=runs, to_attr="export_runs"))
 
 

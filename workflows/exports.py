@@ -28,7 +28,7 @@ from django_tasks import task
 
 from workflows import archive_export, deviations
 from workflows.archive import ArchiveFilter
-from workflows.models import Case, ExportJob
+from workflows.models import Case, ExportJob, parse_specs
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +168,7 @@ def _zip_of_records(job: ExportJob):
             for start in range(0, len(ids), PDF_CHUNK):
                 chunk = ids[start:start + PDF_CHUNK]
                 cases = {c.pk: c for c in archive_export.for_export(filterset.qs.filter(pk__in=chunk))}
+                parse_specs(case.sop_version for case in cases.values())
                 for pk in chunk:
                     case = cases[pk]
                     pdf = _record_pdf(case, user)

@@ -12,14 +12,15 @@ from accounts.models import ZONEINFO, User
 from workflows import engine
 from workflows.access import is_personal_key, lane_q, may_see_personal, participation_q
 from workflows.kelengkapan import missing_items
-from workflows.models import Case, Sop, SopVersion, StepRun
+from workflows.models import Case, Sop, SopVersion, StepRun, parse_specs
 
 
 def open_runs_for(user: User) -> QuerySet[StepRun]:
     """The waiting steps of every case where ``user`` holds the current step's lane (one per
     case: a case has one open step run, and lane_q joins nothing that could repeat it)."""
     return (StepRun.objects.filter(lane_q(user, prefix="case__", national_role_field="lane_role"), completed_at__isnull=True)
-            .select_related("case__agency", "case__sop_version__sop", "assignee"))
+            .select_related("case__agency", "case__sop_version__sop", "assignee")
+            .defer("case__sop_version__definition"))  # parsed once a process: parse_specs
 
 
 @dataclass
@@ -116,8 +117,9 @@ def inbox_for(user: User, page=1) -> Inbox:
                                         runs.filter(assignee__isnull=True).order_by(*SOONEST_DUE),
                                         counts["waiting"]), INBOX_PER_PAGE)
     tasks_page = paginator.get_page(page)
-    others = runs.exclude(assignee__isnull=True).exclude(assignee=user).order_by(*SOONEST_DUE)
-    taken = [_task(run, user, now) for run in others[:TAKEN_SHOWN + 1]]
+    others = list(runs.exclude(assignee__isnull=True).exclude(assignee=user).order_by(*SOONEST_DUE)[:TAKEN_SHOWN + 1])
+    parse_specs({run.case.sop_version for run in [*tasks_page, *others]})
+    taken = [_task(run, user, now) for run in others]
     return Inbox(tasks=[_task(run, user, now) for run in tasks_page], waiting=counts["waiting"],
                  due_today=counts["due_today"], overdue=counts["overdue"], taken=taken[:TAKEN_SHOWN],
                  page=tasks_page, taken_more=len(taken) - TAKEN_SHOWN if len(taken) > TAKEN_SHOWN else 0)
@@ -126,6 +128,7 @@ def inbox_for(user: User, page=1) -> Inbox:
 def cases_of(user: User) -> QuerySet[Case]:
     """The cases ``user`` takes part in, open ones first, newest first within each."""
     return (Case.objects.filter(participation_q(user)).select_related("sop_version__sop", "agency")
+            .defer("sop_version__definition")  # the page calls parse_specs
             .order_by(F("closed_at").desc(nulls_first=True), "-started_at", "-pk"))
 
 

@@ -105,3 +105,19 @@ def test_a_page_reads_the_persons_scope_once(seed_sops, people, client):
         headed = [s for s in sql if s.startswith("SELECT \"accounts_unit\".\"id\"") and "head_role_id" in s]
         assert len(audited) == 1, audited
         assert len(headed) <= 1, headed
+
+
+def test_lists_read_no_sop_definition_per_row(seed_sops, people, client):
+    """A task list or case list names each row's SOP and step from the parsed definition, kept
+    once a process: the rows are read without the definition (up to 20 KB of JSON each)."""
+    version = seed_sops["PNG-UPDATE-SPSE"].latest_version
+    for _ in range(3):
+        case_at(version, 2)  # waiting for the Kepala LPSE's disposisi
+    client.force_login(people["kepala.lpse.ponorogo"])
+    for name in ("my_tasks", "my_cases"):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse(name))
+        assert page.status_code == 200 and page.content.decode().count("Pembaharuan Update SPSE".upper()) >= 3
+        joined = [q["sql"] for q in queries.captured_queries if '"definition"' in q["sql"]
+                  and ('"workflows_steprun"' in q["sql"] or 'FROM "workflows_case"' in q["sql"])]
+        assert joined == [], joined

@@ -171,3 +171,19 @@ class SopVersion(models.Model):
 
 
 _SPECS: dict[tuple[int, str], SopSpec] = {}
+
+
+def parse_specs(versions: Iterable[SopVersion]) -> None:
+    """Parse, in one query, the definitions of ``versions`` not parsed yet in this process.
+
+    Lists of cases and tasks read their SOP versions without the definition (deferred: up to
+    20 KB of JSON a row, 15 ms of a national inbox at 100,000 cases), then call this so that
+    ``version.spec`` reads none row by row."""
+    missing = {v.pk: v for v in versions if (v.pk, v.source_sha256) not in _SPECS}
+    if not missing:
+        return
+    for pk, definition in SopVersion.objects.filter(pk__in=list(missing)).values_list("pk", "definition"):
+        version = missing[pk]
+        _SPECS[(pk, version.source_sha256)] = SopSpec.from_data(
+            definition, source=f"{version.source_name} v{version.number}")
+

@@ -25,7 +25,7 @@ from accounts.models import Agency
 from lpse_sop.replica import on_primary, reads_from_replica
 from workflows import archive_export, exports
 from workflows.archive import ArchiveFilter, may_use_archive
-from workflows.models import ExportJob
+from workflows.models import ExportJob, parse_specs
 from workflows.selectors import count_upto
 from workflows.views import exports as export_views
 from workflows.views.responses import refuse
@@ -188,6 +188,7 @@ def archive_page(filterset: ArchiveFilter, raw_cursor: str | None, query: str) -
         rows = [found[pk] for pk in ids if pk in found]
     more = len(rows) > PER_PAGE
     rows = rows[:PER_PAGE]
+    parse_specs(case.sop_version for case in rows)
     if cursor is not None and cursor["d"] == "p":
         rows.reverse()
     page = ArchivePage(object_list=rows)

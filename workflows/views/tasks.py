@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from workflows.access import headed_units_now
 from workflows.deadlines import late_minutes, overdue_in_units, pelaksana
 from workflows.forms import StepForm
-from workflows.models import SopVersion
+from workflows.models import SopVersion, parse_specs
 from workflows.selectors import cases_of, inbox_for, may_start, startable_versions, waiting_for
 from workflows.services import case_open
 from workflows.views.responses import record_rows, refuse, refused_action, title_field
@@ -38,6 +38,7 @@ def overdue_in_my_units(request):
 @login_required
 def my_cases(request):
     page = Paginator(cases_of(request.user), 25).get_page(request.GET.get("page"))
+    parse_specs(case.sop_version for case in page)
     return render(request, "workflows/my_cases.html", {"page": page, "waiting": waiting_for(request.user, page)})
 
 
