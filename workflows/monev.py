@@ -37,7 +37,7 @@ from workflows.forms import QuickSelect
 from workflows.archive import offer_scope_choices
 from workflows.deviations import (KIND_LABELS, LATE, PeriodForm, deviation_kinds, friendly_errors, period, scope_agencies,
                                  scope_q)
-from workflows.models import Case, Sop, SopVersion, StepRun
+from workflows.models import Case, Sop, SopVersion, StepRun, parse_specs
 from worktime.calendar import Calendar, Calendars, duration_text
 
 THRESHOLD = 0.8  # share of runs on time for a step to be judged "berjalan dengan baik"
@@ -242,10 +242,11 @@ def measure(cases: QuerySet[Case], now=None) -> list[SopReport]:
                    .values_list(*Run._fields)):
         run = Run(*values)
         runs_by_case[run.case_id].append(run)
-    versions = SopVersion.objects.only("pk", "sop_id", "number", "source_name", "source_sha256",
-                                       "definition").in_bulk({row[1] for row in rows})
+    versions = SopVersion.objects.only("pk", "sop_id", "number", "source_name",
+                                       "source_sha256").in_bulk({row[1] for row in rows})
     sop_ids = {version.sop_id for version in versions.values()}
     latest = _latest_versions(sop_ids)
+    parse_specs([*versions.values(), *latest.values()])  # each definition parsed once a process
     agencies = Agency.objects.in_bulk({row[2] for row in rows})
     calendars.load(agencies.values())
     for case_id, version_id, agency_id, state, started_at, closed_at in rows:
@@ -295,7 +296,8 @@ def measure(cases: QuerySet[Case], now=None) -> list[SopReport]:
 def _latest_versions(sop_ids) -> dict[int, SopVersion]:
     """Each SOP's newest version (an SOP has a handful)."""
     latest: dict[int, SopVersion] = {}
-    for version in SopVersion.objects.filter(sop_id__in=sop_ids).select_related("sop__agency").order_by("sop_id", "number"):
+    for version in (SopVersion.objects.filter(sop_id__in=sop_ids).select_related("sop__agency").defer("definition")
+                    .order_by("sop_id", "number")):
         latest[version.sop_id] = version
     return latest
 
