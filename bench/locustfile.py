@@ -20,6 +20,10 @@ from locust import HttpUser, between, task
 PEOPLE = json.loads(open(os.environ["LOAD_PEOPLE"], encoding="utf-8").read())
 PASSWORD = os.environ.get("LOAD_PASSWORD", "demo-lpse-2026")
 
+# A request that got no answer at all (its gunicorn worker was killed mid-request) has no URL;
+# it is a failure, counted, not an error inside the test that Locust would leave uncounted.
+NO_ANSWER = "no answer: the connection was lost"
+
 
 def _blank_pdf() -> bytes:
     """A one-page PDF that parses (the upload checks refuse one that does not)."""
@@ -43,20 +47,34 @@ class Staff(HttpUser):
     def on_start(self) -> None:
         with _lock:
             self.person = next(_next_person)
+        # As a person would: when the login page or the login itself got no answer (a worker
+        # killed), try again, up to three times; each failed attempt is counted.
+        self.cases: list[str] = []
+        for _attempt in range(3):
+            if self._log_in():
+                break
+
+    def _log_in(self) -> bool:
         self.client.get("/masuk/", name="/masuk/")
         token = self.client.cookies.get("csrftoken", "")
         with self.client.post("/masuk/", data={"username": self.person["username"], "password": PASSWORD,
                                                "csrfmiddlewaretoken": token},
                               headers={"Referer": self.client.base_url + "/masuk/"}, name="/masuk/ (POST)",
                               catch_response=True) as answer:
-            if "/masuk/" in answer.url:  # the form again: the password was refused
+            if not answer.url:
+                answer.failure(NO_ANSWER)
+                return False
+            if "/masuk/" in answer.url:  # the form again: the password (or the form's token) was refused
                 answer.failure(f"login refused for {self.person['username']}")
-        self.cases: list[str] = []
+                return False
+            return True
 
     def _get(self, url: str, name: str):
         """A page as its person: sent to the login page instead is a failure, not a success."""
         with self.client.get(url, name=name, catch_response=True) as answer:
-            if "/masuk/" in answer.url:
+            if not answer.url:
+                answer.failure(NO_ANSWER)
+            elif "/masuk/" in answer.url:
                 answer.failure("not logged in")
             return answer
 
@@ -87,7 +105,9 @@ class Staff(HttpUser):
                 fields[key] = f"Isian uji beban {key}"
         with self.client.post(start["url"], data=fields, files=files, name="/kasus/mulai/[id]/ (POST, unggah)",
                               headers={"Referer": self.client.base_url + start["url"]}, catch_response=True) as answer:
-            if not re.search(r"/kasus/\d+/$", answer.url):  # a started case opens its page
+            if not answer.url:
+                answer.failure(NO_ANSWER)
+            elif not re.search(r"/kasus/\d+/$", answer.url):  # a started case opens its page
                 answer.failure(f"case not started: {answer.url}")
 
     @task(1)
