@@ -50,9 +50,12 @@ e2e: install
 	APP_ENV=test $(PY) -m pytest -m e2e -p no:cacheprovider $(PYTEST_ARGS) tests/e2e
 
 # After changing dependencies in pyproject.toml: re-pin them, with hashes, in requirements.lock.
+# Extras stay in the pins (fonttools[woff]==...): with them stripped, pip's --require-hashes mode
+# resolves WeasyPrint's "fonttools[woff]>=..." on its own, takes the newest release and refuses it
+# as unpinned (it did on 2026-12-06, when fonttools 4.69.1 came out).
 lock: install
 	$(PY) -m pip install --quiet pip-tools
-	$(VENV)/bin/pip-compile --quiet --generate-hashes --extra dev --strip-extras --allow-unsafe \
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --extra dev --no-strip-extras --allow-unsafe \
 	  --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 clean:
