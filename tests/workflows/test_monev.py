@@ -177,7 +177,7 @@ def test_a_selection_with_no_case_says_why(seed_sops, people, client):
     ponorogo_sop = Sop.objects.get(code="PNG-UPDATE-SPSE", agency__code="ponorogo")
     kkp = Agency.objects.get(code="kkp")
     text = client.get(reverse("monev"), {"sop": ponorogo_sop.pk, "instansi": kkp.pk}).content.decode()
-    assert f"bukan milik {kkp.name}" in text
+    assert f"milik {ponorogo_sop.agency.name}, bukan {kkp.name}" in text
     text = client.get(reverse("monev"), {"dari": "2001-01-01", "sampai": "2001-01-31"}).content.decode()
     assert "Tidak ada kasus yang cocok dengan pilihan ini" in text
     assert len(client.get(reverse("monev")).context["reports"]) == 1

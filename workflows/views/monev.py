@@ -80,8 +80,8 @@ def _nothing_found(filterset) -> str:
     data = filterset.form.cleaned_data
     sop, agency = data.get("sop"), data.get("instansi")
     if sop and agency and sop.agency_id != agency.pk:
-        return _("SOP “%(sop)s” bukan milik %(agency)s. Pilih SOP instansi itu, atau kosongkan salah "
-                 "satunya.") % {"sop": sop.name, "agency": agency.name}
+        return _("SOP “%(sop)s” milik %(owner)s, bukan %(agency)s. Pilih SOP instansi itu, atau kosongkan "
+                 "salah satunya.") % {"sop": sop.name, "owner": sop.agency.name, "agency": agency.name}
     if any(data.get(key) for key in ("sop", "instansi", "dari", "sampai")):
         return _("Tidak ada kasus yang cocok dengan pilihan ini. Ubah atau kosongkan pilihan di atas.")
     return _("Belum ada kasus untuk dimonitor.")
