@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.middleware import remembered
 from accounts.nip import format_nip, normalize_nip, validate_nip
 from accounts.roles import Acting, Pangkat
 
@@ -206,8 +207,6 @@ class DelegationQuerySet(models.QuerySet):
     def in_force_for(self, user) -> list[Delegation]:
         """The delegations in force for ``user`` today, each in its own agency's zone (read once
         a request: see accounts.middleware.RequestMemoMiddleware)."""
-        from accounts.middleware import remembered
-
         def read() -> list[Delegation]:
             recent = timezone.now().date() - datetime.timedelta(days=1)  # a coarse cut; each zone is checked below
             return [d for d in self.filter(delegate=user, delegate__is_active=True, revoked_at__isnull=True,

@@ -191,9 +191,8 @@ class InArray(In):
 class ByIdCache:
     """Rows of one model by primary key, each read once for the duration of an export.
 
-    A streamed export reads its rows as plain values; the SOP version (whose parsed
-    definition, ``spec``, names the SOP) and the agency (name, zone) of each row come from
-    here, so a definition is loaded once per version, never once per row."""
+    A streamed export reads its rows as plain values; the agency (name, zone) of each row
+    comes from here, read once per agency, never once per row."""
 
     def __init__(self, queryset):
         self.queryset = queryset
@@ -222,10 +221,6 @@ class NameCache(ByIdCache):
             for pk, full_name, username in User.objects.filter(pk__in=missing).values_list(
                     "pk", "full_name", "username"):
                 self.objects[pk] = full_name or username
-
-
-def versions_cache() -> ByIdCache:
-    return ByIdCache(SopVersion.objects.only("pk", "number", "source_name", "source_sha256", "definition"))
 
 
 def _runs_of(case_ids: list[int]) -> tuple[dict[int, int], dict[int, dict[int, None]]]:

@@ -41,6 +41,7 @@ from workflows.models import Case, Sop, SopVersion, StepRun, parse_specs
 from worktime.calendar import Calendar, Calendars, duration_text
 
 THRESHOLD = 0.8  # share of runs on time for a step to be judged "berjalan dengan baik"
+THRESHOLD_PERCENT = round(100 * THRESHOLD)  # as the pages and the form name it
 # The most cases, and SOPs, one Monev selection measures (5,000 cases take about 0.8 s on 2
 # cores; a national auditor's whole archive, 74,000 cases of 2,400 SOPs, took 15 s and would be
 # a page of 2,400 reports): beyond either the page asks for an agency, an SOP or a period, as an

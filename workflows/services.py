@@ -26,7 +26,7 @@ from workflows.archive import archive_text
 from workflows.effects import EffectContext, effects_for
 from workflows.documents import CleanDocument
 from workflows.kelengkapan import KeptDocument, check_decision, clean_kelengkapan, refuse_credentials
-from workflows.models import (Attachment, Case, CaseEvent, CaseInput, Dissemination, LedgerEntry, SopVersion,
+from workflows.models import (Attachment, Case, CaseEvent, CaseInput, Dissemination, SopVersion,
                               StepRun)
 from workflows.models.announcements import Channel
 from workflows.notifications import notify_assignment, queue_step_run_notice
@@ -292,20 +292,10 @@ def _store_kelengkapan(case: Case, run: StepRun, cleaned: dict[str, Any], by: Us
                        value=_stored(case, run, key, specs[key].label, value, by, uploads), provided_by=by)
              for key, value in cleaned.items()]
     # One INSERT for the step's uploaded files and one for all its kelengkapan, each row still
-    # linked onto the case's ledger, files first (Chained.save is not called by bulk_create).
-    for attachment, reference in zip(_chained_bulk(Attachment, [a for a, _ in uploads]), (r for _, r in uploads)):
+    # linked onto the case's ledger (Chained.create_all), files first.
+    for attachment, reference in zip(Attachment.create_all([a for a, _ in uploads]), (r for _, r in uploads)):
         reference["attachment"] = attachment.pk
-    _chained_bulk(CaseInput, items)
-
-
-def _chained_bulk(model, rows: list) -> list:
-    """``rows`` inserted at once and linked onto their case's ledger in order."""
-    if not rows:
-        return []
-    created = model.objects.bulk_create(rows)
-    for row in created:
-        ledger.append(row.ledger_kind, row, LedgerEntry)
-    return created
+    CaseInput.create_all(items)
 
 
 def _stored(case: Case, run: StepRun, key: str, label: str, value: Any, by: User,

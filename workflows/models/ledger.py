@@ -42,3 +42,14 @@ class Chained(models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         ledger.append(self.ledger_kind, self, LedgerEntry)
+
+    @classmethod
+    def create_all(cls, rows: list) -> list:
+        """``rows`` inserted with one INSERT and chained in order, as saving each would chain
+        them (bulk_create calls no save)."""
+        if not rows:
+            return []
+        created = cls._default_manager.bulk_create(rows)
+        for row in created:
+            ledger.append(row.ledger_kind, row, LedgerEntry)
+        return created

@@ -166,8 +166,12 @@ class SopVersion(models.Model):
         # Keyed by the text's hash too: a rolled-back test database may reuse a primary key.
         key = (self.pk, self.source_sha256)
         if key not in _SPECS:
-            _SPECS[key] = SopSpec.from_data(self.definition, source=f"{self.source_name} v{self.number}")
+            self._keep_spec(self.definition)
         return _SPECS[key]
+
+    def _keep_spec(self, definition: dict) -> None:
+        """Parse ``definition`` (this version's) and keep it for the process."""
+        _SPECS[(self.pk, self.source_sha256)] = SopSpec.from_data(definition, source=f"{self.source_name} v{self.number}")
 
 
 _SPECS: dict[tuple[int, str], SopSpec] = {}
@@ -183,7 +187,5 @@ def parse_specs(versions: Iterable[SopVersion]) -> None:
     if not missing:
         return
     for pk, definition in SopVersion.objects.filter(pk__in=list(missing)).values_list("pk", "definition"):
-        version = missing[pk]
-        _SPECS[(pk, version.source_sha256)] = SopSpec.from_data(
-            definition, source=f"{version.source_name} v{version.number}")
+        missing[pk]._keep_spec(definition)
 

@@ -49,12 +49,12 @@ def _charts(report: monev.SopReport) -> dict:
             durations.append(Bar(_("mutu baku"), r.figures.mutu_baku, duration_text(r.figures.mutu_baku),
                                  "reference"))
     longest = max([b.value for b in durations if b.value] or [0])
-    on_time_title = _("Tepat waktu per langkah (batas penilaian %(pct)d%%)") % {"pct": round(100 * monev.THRESHOLD)}
+    on_time_title = _("Tepat waktu per langkah (batas penilaian %(pct)d%%)") % {"pct": monev.THRESHOLD_PERCENT}
     durations_title = _("Median lama pengerjaan dan mutu baku, dalam jam kerja")
     return {
         "on_time_title": on_time_title,
         "on_time": hbars(on_time_title, on_time, maximum=100, marker=100 * monev.THRESHOLD,
-                         marker_text=f"{round(100 * monev.THRESHOLD)}%"),
+                         marker_text=f"{monev.THRESHOLD_PERCENT}%"),
         "durations_title": durations_title,
         "durations": hbars(durations_title, durations, maximum=longest) if durations else "",
     }
@@ -90,7 +90,7 @@ def _nothing_found(filterset) -> str:
 def _context(request, filterset) -> dict:
     reports = monev.measure(filterset.qs)
     return {"filter": filterset, "reports": [(report, _charts(report)) for report in reports],
-            "threshold": round(100 * monev.THRESHOLD), "generated_at": timezone.now(),
+            "threshold": monev.THRESHOLD_PERCENT, "generated_at": timezone.now(),
             "selection": _selection(filterset), "nothing_found": _nothing_found(filterset)}
 
 
@@ -100,13 +100,12 @@ def monev_page(request):
     filterset, refusal = _filtered(request)
     if refusal:
         return refusal
-    threshold = round(100 * monev.THRESHOLD)  # the introduction names it on every page
+    # Without figures the page still introduces itself, threshold included.
+    empty = {"filter": filterset, "reports": [], "threshold": monev.THRESHOLD_PERCENT}
     if not filterset.is_valid():
-        return render(request, "workflows/monev.html", {"filter": filterset, "reports": [], "threshold": threshold},
-                      status=400)
+        return render(request, "workflows/monev.html", empty, status=400)
     if monev.too_many(filterset.qs):
-        return render(request, "workflows/monev.html", {"filter": filterset, "reports": [], "threshold": threshold,
-                                                        "too_many": _too_many_text()})
+        return render(request, "workflows/monev.html", empty | {"too_many": _too_many_text()})
     return render(request, "workflows/monev.html", _context(request, filterset))
 
 
@@ -198,7 +197,7 @@ def monitoring_form(request):
     report = reports[0]
     form = MonitoringForm(request.POST if request.method == "POST" else None, report=report,
                           initial={"pelaksana": request.user.full_name})
-    context = {"filter": filterset, "report": report, "form": form, "threshold": round(100 * monev.THRESHOLD),
+    context = {"filter": filterset, "report": report, "form": form, "threshold": monev.THRESHOLD_PERCENT,
                "selection": _selection(filterset), "signer": request.user,
                "rows": [(row, form[f"nilai_{row.no}"], form[f"catatan_{row.no}"], form[f"tindakan_{row.no}"])
                         for row in report.step_rows]}
