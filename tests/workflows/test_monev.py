@@ -167,6 +167,8 @@ def test_a_selection_with_no_case_says_why(seed_sops, people, client):
     archive each get their own sentence, not "no cases yet"."""
     from django.urls import reverse
 
+    from tests.workflows.test_case_record_pdf import text_of
+
     from accounts.models import Agency
     from tests.workflows.driving import run_to_end, start
     from workflows.models import Sop
@@ -178,6 +180,10 @@ def test_a_selection_with_no_case_says_why(seed_sops, people, client):
     kkp = Agency.objects.get(code="kkp")
     text = client.get(reverse("monev"), {"sop": ponorogo_sop.pk, "instansi": kkp.pk}).content.decode()
     assert f"milik {ponorogo_sop.agency.name}, bukan {kkp.name}" in text
-    text = client.get(reverse("monev"), {"dari": "2001-01-01", "sampai": "2001-01-31"}).content.decode()
-    assert "Tidak ada kasus yang cocok dengan pilihan ini" in text
+    period = {"dari": "2001-01-01", "sampai": "2001-01-31"}
+    text = client.get(reverse("monev"), period).content.decode()
+    assert "Tidak ada kasus yang cocok dengan pilihan ini. Ubah atau kosongkan pilihan di atas." in text
+    # On paper there are no choices "above": the printed report says why only.
+    printed = text_of(client.get(reverse("monev_pdf"), period).content)
+    assert "Tidakadakasusyangcocokdenganpilihanini." in printed and "diatas" not in printed  # spaces squashed
     assert len(client.get(reverse("monev")).context["reports"]) == 1

@@ -74,24 +74,26 @@ def _selection(filterset) -> str:
     return " · ".join(parts)
 
 
-def _nothing_found(filterset) -> str:
-    """Why a valid selection has no case: an SOP of another agency than the one chosen, a
-    selection with no case yet, or no case at all yet."""
+def _nothing_found(filterset) -> tuple[str, str]:
+    """Why a valid selection has no case (an SOP of another agency than the one chosen, a
+    selection with no case, or no case at all yet), and what to do on the page ("" if
+    nothing): the printed report says the first only."""
     data = filterset.form.cleaned_data
     sop, agency = data.get("sop"), data.get("instansi")
     if sop and agency and sop.agency_id != agency.pk:
-        return _("SOP “%(sop)s” milik %(owner)s, bukan %(agency)s. Pilih SOP instansi itu, atau kosongkan "
-                 "salah satunya.") % {"sop": sop.name, "owner": sop.agency.name, "agency": agency.name}
+        return _("SOP “%(sop)s” milik %(owner)s, bukan %(agency)s.") % {
+            "sop": sop.name, "owner": sop.agency.name, "agency": agency.name}, _(
+            "Pilih SOP instansi itu, atau kosongkan salah satunya.")
     if any(data.get(key) for key in ("sop", "instansi", "dari", "sampai")):
-        return _("Tidak ada kasus yang cocok dengan pilihan ini. Ubah atau kosongkan pilihan di atas.")
-    return _("Belum ada kasus untuk dimonitor.")
+        return _("Tidak ada kasus yang cocok dengan pilihan ini."), _("Ubah atau kosongkan pilihan di atas.")
+    return _("Belum ada kasus untuk dimonitor."), ""
 
 
 def _context(request, filterset) -> dict:
     reports = monev.measure(filterset.qs)
     return {"filter": filterset, "reports": [(report, _charts(report)) for report in reports],
             "threshold": monev.THRESHOLD_PERCENT, "generated_at": timezone.now(),
-            "selection": _selection(filterset), "nothing_found": _nothing_found(filterset)}
+            "selection": _selection(filterset), "nothing_found": _nothing_found(filterset)}  # (why, what to do)
 
 
 @login_required
