@@ -73,6 +73,10 @@ class Browser:
             self.axe(label)
 
     def login(self, username: str) -> None:
+        # Leave the page first: a request the last page still had in flight (the SOP editor's
+        # preview) would otherwise answer after the cookies are cleared and set its person's
+        # session again (seen on a slow machine: the signer's pages showed the author).
+        self.page.goto("about:blank")
         self.page.context.clear_cookies()
         self.page.goto(self.base + "/masuk/")
         if not self.login_checked:
