@@ -7,15 +7,19 @@ BENCH_LARGE=1) on PostgreSQL, with a baseline view measured in the same run.
 For each size it makes a throwaway database on the PostgreSQL server of BENCH_DATABASE_URL
 (default postgres://postgres@127.0.0.1:5432/postgres), migrates it and fills it with
 ``manage.py seed_bench --agencies 600 --cases N --seed 1``; a database already seeded with
-the same figures by the same generator (workflows/bench_data.py) is reused unless --reseed. Then, in a fresh process per size, it requests each
-page with Django's test client as the person the page is for (the busiest Kepala LPSE and
-Admin PPE of the reference agency, whose cases are the same at every size so that a page is
-compared with itself while the nation around it grows; the busiest PM LKPP; a national
-auditor; an anonymous visitor for the public pages), at
-least --runs times after one warm-up, and records the median and p95 wall time and the SQL
-statements of one request. Transitions are real step completions through the services, timed
-one after another. Exports are timed to the first byte and to the end, in rows a second; an
-XLSX too large to make during the request is timed from its button to the job's file.
+the same figures by the same generator (workflows/bench_data.py) is reused unless --reseed.
+
+Then one process per size requests each page with Django's test client as the person the
+page is for (the busiest Kepala LPSE and Admin PPE of the reference agency, whose cases are
+the same at every size so that a page is compared with itself while the nation around it
+grows; the busiest PM LKPP; a national auditor; an anonymous visitor for the public pages),
+--runs times after one warm-up, the sizes taking turns request by request so that a drift in
+the machine's speed falls on both alike; it records the median and p95 wall time and the SQL
+statements of one request. Exports are timed to the first byte and to the end, in rows a
+second; an XLSX too large to make during the request is timed from its button to the job's
+file. Transitions are real step completions through the services: timed one after another
+(what one person waits), and in one process per core side by side, as gunicorn's workers run
+them (what the machine completes in a second: the target's figure).
 
 Prints a table with each page's 100k/1k ratio against the targets of issue 13 (same query
 count at every size; p95 under 150 ms at 100,000 cases; ratio under 1.5; a transition at most
@@ -246,10 +250,13 @@ def _pages() -> list[tuple[str, object, str]]:
     return pages
 
 
-def _transitions(count: int) -> tuple[float, float]:
-    """(transitions a second, SQL statements per transition) over ``count`` step completions
-    of open cases at a process step whose kelengkapan the sample values satisfy (a late one
-    with its reason), outside the reference agency (whose pages the next run measures again)."""
+def _transitions(count: int, shard: int = 0, shards: int = 1) -> dict:
+    """``count`` step completions of open cases at a process step whose kelengkapan the sample
+    values satisfy (a late one with its reason), outside the reference agency (whose pages the
+    next run measures again), one after another; with ``shards``, only the cases whose id
+    leaves ``shard`` when divided by it, so that processes running side by side never meet on
+    a case. Returns how many, when the first began and the last ended (wall clock), the
+    seconds spent in them and the SQL statements of each."""
     from django.db import connection
 
     from tests.workflows.driving import act, actor
@@ -258,62 +265,201 @@ def _transitions(count: int) -> tuple[float, float]:
     from workflows.models import Case
 
     picked = []
-    for case in Case.objects.filter(closed_at__isnull=True).exclude(state="new").exclude(
-            agency=reference_agency()).select_related(
-            "sop_version__sop", "agency", "unit").order_by("pk")[:count * 4]:
+    candidates = (Case.objects.filter(closed_at__isnull=True).exclude(state="new").exclude(agency=reference_agency())
+                  .select_related("sop_version__sop", "agency", "unit").order_by("pk"))
+    for case in candidates.iterator(chunk_size=500):
+        if case.pk % shards != shard:
+            continue
         step = case.current_step
         # The seeded data has no announcements, so steps with effects are left out.
         if step is not None and not step.is_decision and not step.effects and not engine.missing_kelengkapan(case) \
                 and engine.lane_holders(case, step.lane).exists():
-            picked.append(case)
+            picked.append((case, actor(case)))  # who acts is the request's user, found before
         if len(picked) == count:
             break
     statements, seconds = [], 0.0
-    for case in picked:
-        counter, by = _Statements(), actor(case)  # who acts is the request's user, found before
+    began = time.time()
+    for case, by in picked:
+        counter = _Statements()
         with connection.execute_wrapper(counter):
             start = time.perf_counter()
             act(case, "complete", by=by, late_reason="Uji beban: terlambat karena antrean")
             seconds += time.perf_counter() - start
         statements.append(counter.count)
-    return (len(picked) / seconds if seconds else 0.0), (statistics.mean(statements) if statements else 0.0)
+    return {"count": len(picked), "began": began, "ended": time.time(), "seconds": seconds,
+            "statements": statements}
 
 
-def measure(name: str, cases: int, runs: int) -> dict:
+def _transition_count(runs: int) -> int:
+    """Transitions measured one after another, and again side by side."""
+    return min(200, max(20, runs * 3))
+
+
+def _spent(name: str, count: int) -> None:
+    """A database whose open cases the transitions have used up (each run moves some on) is
+    seeded again by the next run: its marker is removed."""
+    import psycopg
+
+    print(f"# {name}: only {count} transitions found a case to complete; the next run seeds it again", flush=True)
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'COMMENT ON DATABASE "{name}" IS NULL')
+
+
+def _exports_and_transitions(cases: int, runs: int) -> dict:
+    """Exports as the national auditor downloads them, then transitions one after another."""
+    from django.test import Client
+
+    auditor = _auditor()
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(auditor)
+    exports = [_export(client, auditor, name, cases)
+               for name in ("archive_csv", "archive_xlsx", "deviation_csv", "deviation_xlsx")]
+    done = _transitions(_transition_count(runs))
+    return {"exports": exports, "sequential": done}
+
+
+def serve(name: str, cases: int) -> None:
+    """The measuring process of one database: answers the parent's commands, one JSON line
+    each on stdout after PROTOCOL (anything else a library prints there is ignored):
+    ``pages`` (their names), ``warm N`` and ``time N`` (one request of page N: its seconds,
+    statements and status), ``rest RUNS`` (exports and transitions), ``quit``."""
     _setup(name)
     from django.test import Client
 
-    results = []
-    clients: dict = {}
-    for page, who, url in _pages():
-        client = clients.get(who)
-        if client is None:
-            client = clients[who] = Client(HTTP_HOST="127.0.0.1")
+    pages, clients = _pages(), {}
+
+    def client_for(who):
+        if who not in clients:
+            clients[who] = Client(HTTP_HOST="127.0.0.1")
             if who is not None:
-                client.force_login(who)
-        _request(client, url)  # warm-up: caches, session, the record PDF rendered once per state
-        times, statuses = [], set()
-        queries = 0
-        for _ in range(runs):
-            elapsed, queries, status = _request(client, url)
-            times.append(elapsed * 1000)
-            statuses.add(status)
-        times.sort()
-        results.append({"page": page, "cases": cases, "median_ms": round(statistics.median(times), 1),
-                        "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1), "queries": queries,
-                        "status": sorted(statuses)})
-        print(f"#   {page:<22} {results[-1]['median_ms']:8.1f} ms  {queries:4d} q", flush=True)
-    auditor = _auditor()
-    client = clients.get(auditor)
-    if client is None:
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(auditor)
-    exports = [_export(client, auditor, name, cases)
-               for name in ("archive_csv", "archive_xlsx", "deviation_csv", "deviation_xlsx")]
-    per_second, per_transition = _transitions(min(200, max(20, runs * 3)))
-    return {"pages": results, "exports": exports,
-            "transitions": [{"cases": cases, "per_second": round(per_second, 1),
-                             "queries_per_transition": round(per_transition, 1)}]}
+                clients[who].force_login(who)
+        return clients[who]
+
+    def answer(value) -> None:
+        print(PROTOCOL + json.dumps(value), flush=True)
+
+    for line in sys.stdin:
+        command, _, argument = line.strip().partition(" ")
+        if command == "pages":
+            answer([page for page, _who, _url in pages])
+        elif command in ("warm", "time"):
+            page, who, url = pages[int(argument)]
+            elapsed, queries, status = _request(client_for(who), url)
+            answer({"ms": elapsed * 1000, "queries": queries, "status": status})
+        elif command == "rest":
+            answer(_exports_and_transitions(cases, int(argument)))
+        elif command == "shard":  # shard K N COUNT START: transitions side by side with other processes
+            shard, shards, count, start = argument.split()
+            while time.time() < float(start):
+                time.sleep(0.001)
+            answer(_transitions(int(count), int(shard), int(shards)))
+        else:
+            return
+
+
+PROTOCOL = "@bench "
+
+
+class _Measurer:
+    """One ``serve`` process, spoken to line by line."""
+
+    def __init__(self, name: str, cases: int):
+        self.cases = cases
+        self.process = subprocess.Popen([sys.executable, __file__, "--serve", name, "--cases", str(cases)], cwd=ROOT,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def send(self, command: str) -> None:
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+
+    def receive(self):
+        for line in self.process.stdout:
+            if line.startswith(PROTOCOL):
+                return json.loads(line[len(PROTOCOL):])
+        raise RuntimeError(f"the measuring process of {self.cases:,} cases ended (exit {self.process.wait()})")
+
+    def ask(self, command: str):
+        self.send(command)
+        return self.receive()
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.send("quit")
+            self.process.wait(timeout=60)
+
+
+def _summary(page: str, cases: int, samples: list[dict]) -> dict:
+    times = sorted(sample["ms"] for sample in samples)
+    return {"page": page, "cases": cases, "median_ms": round(statistics.median(times), 1),
+            "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1), "queries": samples[-1]["queries"],
+            "status": sorted({sample["status"] for sample in samples})}
+
+
+def measure(names: dict[int, str], runs: int) -> dict:
+    """Every page of every size, the sizes' requests interleaved: one process per database,
+    each page warmed up in each, then requested in turn, size after size, ``runs`` times, the
+    order of the sizes alternating from round to round. On a machine whose speed drifts
+    (other work, a shared host), both sizes of a page are measured under the same conditions,
+    so their ratio is the data's doing, not the drift's. Then each database's exports and
+    transitions, one after another, and its transitions with one process per core side by side."""
+    measurers = [_Measurer(name, cases) for cases, name in names.items()]
+    results: dict = {"pages": [], "exports": [], "transitions": []}
+    try:
+        pages = [measurer.ask("pages") for measurer in measurers][0]
+        for index, page in enumerate(pages):
+            samples: dict[int, list[dict]] = {m.cases: [] for m in measurers}
+            for measurer in measurers:
+                measurer.ask(f"warm {index}")  # caches, session, the record PDF rendered once per state
+            for round_no in range(runs):
+                for measurer in (measurers if round_no % 2 == 0 else measurers[::-1]):
+                    samples[measurer.cases].append(measurer.ask(f"time {index}"))
+            line = f"#   {page:<28}"
+            for measurer in measurers:
+                row = _summary(page, measurer.cases, samples[measurer.cases])
+                results["pages"].append(row)
+                line += f" {row['median_ms']:8.1f} ms {row['queries']:4d} q"
+            print(line, flush=True)
+        for measurer in measurers:
+            rest = measurer.ask(f"rest {runs}")
+            results["exports"] += rest["exports"]
+            row = _transition_row(measurer.cases, rest["sequential"], _side_by_side(names[measurer.cases],
+                                                                                    measurer.cases, runs))
+            results["transitions"].append(row)
+            if row["count"] < 2 * _transition_count(runs) * 0.9:
+                _spent(names[measurer.cases], row["count"])
+    finally:
+        for measurer in measurers:
+            measurer.close()
+    return results
+
+
+def _side_by_side(name: str, cases: int, runs: int) -> list[dict]:
+    """Transitions in one process per core at once, each on its own cases, as gunicorn's
+    workers take requests: what the machine completes in a second."""
+    shards = os.cpu_count() or 1
+    count = _transition_count(runs) // shards
+    workers = [_Measurer(name, cases) for _ in range(shards)]
+    try:
+        start = time.time() + 20  # every process set up and its cases picked by then
+        for shard, worker in enumerate(workers):
+            worker.send(f"shard {shard} {shards} {count} {start}")
+        return [worker.receive() for worker in workers]
+    finally:
+        for worker in workers:
+            worker.close()
+
+
+def _transition_row(cases: int, sequential: dict, parallel: list[dict]) -> dict:
+    """The transitions' figures: one at a time (a person's wait), and side by side (the
+    machine's rate, the target's figure)."""
+    done = sum(part["count"] for part in parallel)
+    span = max(part["ended"] for part in parallel) - min(part["began"] for part in parallel)
+    statements = sequential["statements"] + [n for part in parallel for n in part["statements"]]
+    return {"cases": cases, "per_second": round(done / span, 1) if span > 0 else 0.0, "count": sequential["count"] + done,
+            "processes": len(parallel), "one_at_a_time_per_second":
+                round(sequential["count"] / sequential["seconds"], 1) if sequential["seconds"] else 0.0,
+            "ms_each": round(1000 * sequential["seconds"] / sequential["count"], 1) if sequential["count"] else 0.0,
+            "queries_per_transition": round(statistics.mean(statements), 1) if statements else 0.0}
 
 
 # -- the run ---------------------------------------------------------------------------------
@@ -355,8 +501,9 @@ def report(all_results: dict) -> list[str]:
         if row.get("rows", 0) >= 1000 and row.get("rows_per_second", 0) < 20_000:
             missed.append(f"export {row['export']} at {row['cases']}: under 20,000 rows a second")
     for row in all_results["transitions"]:
-        print(f"transitions {row['cases']:>9,} cases: {row['per_second']:.1f} a second, "
-              f"{row['queries_per_transition']:.1f} queries each")
+        print(f"transitions {row['cases']:>9,} cases: {row['per_second']:.1f} a second in {row['processes']} processes "
+              f"side by side; one at a time {row['one_at_a_time_per_second']:.1f} a second ({row['ms_each']:.1f} ms "
+              f"each); {row['queries_per_transition']:.1f} queries each")
         if row["queries_per_transition"] > 12:
             missed.append(f"transition at {row['cases']}: more than 12 queries")
         if row["per_second"] < 100:
@@ -371,24 +518,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reseed", action="store_true", help="seed again even when a seeded database exists")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
-    parser.add_argument("--measure", help=argparse.SUPPRESS)  # internal: measure one database
+    parser.add_argument("--serve", help=argparse.SUPPRESS)  # internal: the measuring process of one database
     parser.add_argument("--cases", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.measure:
-        print(json.dumps(measure(args.measure, args.cases, args.runs)))
+    if args.serve:
+        serve(args.serve, args.cases)
         return 0
-    combined: dict = {"pages": [], "exports": [], "transitions": [],
-                      "machine": f"{os.cpu_count()} cores", "date": time.strftime("%Y-%m-%d")}
-    for size in (int(s) for s in args.sizes.split(",")):
-        name = seeded(size, args.reseed)
-        out = subprocess.run([sys.executable, __file__, "--measure", name, "--cases", str(size), "--runs",
-                              str(args.runs)], cwd=ROOT, check=True, capture_output=True, text=True)
-        for line in out.stdout.splitlines():
-            if line.startswith("#"):
-                print(line)
-        result = json.loads(out.stdout.splitlines()[-1])
-        for key in ("pages", "exports", "transitions"):
-            combined[key] += result[key]
+    names = {size: seeded(size, args.reseed) for size in sorted(int(s) for s in args.sizes.split(","))}
+    combined = {"machine": f"{os.cpu_count()} cores", "date": time.strftime("%Y-%m-%d"),
+                **measure(names, args.runs)}
     missed = report(combined)
     Path(args.out).write_text(json.dumps(combined, indent=1), encoding="utf-8")
     print(f"\nwritten {args.out}; " + (f"{len(missed)} targets missed" if missed else "every target met"))

@@ -24,10 +24,11 @@ from accounts.models import Agency
 from workflows import states
 from workflows.access import audited_agencies, headed_unit_keys
 from workflows.archive import offer_scope_choices
-from workflows.archive_export import ByIdCache, Moments, chunks, neutralise
+from workflows.archive_export import Moments, chunks, neutralise, read_ahead
 from workflows.forms import QuickSelect
 from workflows.models import Sop, SopVersion, StepRun
-from worktime.calendar import Calendars, duration_text
+from workflows.models.sops import VersionWords
+from worktime.calendar import Calendar, Calendars, duration_text
 
 LATE, RETURNED, REFUSED, CANCELLED = "terlambat", "dikembalikan", "tidak", "dibatalkan"
 KIND_CHOICES = [(LATE, gettext_lazy("Terlambat")), (RETURNED, gettext_lazy("Dikembalikan")),
@@ -246,23 +247,28 @@ _ROW_VALUES = ("case_id", "case__title", "case__sop_version_id", "case__agency_i
 
 def rows(runs: QuerySet[StepRun], *, date_cells: bool = False, chunk_size: int = 2000) -> Iterator[list]:
     """The register's download rows, the same as the page's, read as plain values through a
-    database cursor; versions, agencies and their calendars read once per chunk at most."""
+    database cursor, already neutralised; each version's words and each agency's name and
+    calendar read, and neutralised, once per export."""
     now = timezone.now()
-    moment, labels, words = Moments(date_cells), {}, {}
-    agencies, calendars = ByIdCache(Agency.objects.all()), Calendars()
-    values = runs.select_related(None).values_list(*_ROW_VALUES).iterator(chunk_size=chunk_size)
-    for batch in chunks(values, chunk_size):
+    moment, labels, calendars = Moments(date_cells), {}, Calendars()
+    words: dict[int, VersionWords] = {}
+    places: dict[int, tuple[str, Agency, Calendar]] = {}  # agency id -> (its name, it, its calendar)
+    for batch in read_ahead(runs.select_related(None).values_list(*_ROW_VALUES), chunk_size):
         batch = [_Row(*row) for row in batch]
-        words.update(SopVersion.objects.words({run.version_id for run in batch} - words.keys()))
-        agencies.load({run.agency_id for run in batch})
-        calendars.load(agencies[pk] for pk in {run.agency_id for run in batch})
+        for pk, found in SopVersion.objects.words({run.version_id for run in batch} - words.keys()).items():
+            words[pk] = VersionWords(neutralise(found.name), {no: neutralise(text) for no, text in found.kegiatan.items()},
+                                     found.lanes)
+        new_agencies = Agency.objects.in_bulk({run.agency_id for run in batch} - places.keys())
+        calendars.load(new_agencies.values())
+        places.update({pk: (neutralise(agency.name), agency, calendars(agency)) for pk, agency in new_agencies.items()})
         for run in batch:
-            agency, version = agencies[run.agency_id], words[run.version_id]
-            kinds, minutes = _judged(run, calendars(agency), now)
+            name, agency, calendar = places[run.agency_id]
+            version = words[run.version_id]
+            kinds, minutes = _judged(run, calendar, now)
             kinds = tuple(kinds)
             if kinds not in labels:
-                labels[kinds] = kind_labels(kinds)
-            yield [neutralise(v) for v in (
-                run.case_id, run.title, version.name, agency.name, run.step_no, version.kegiatan[run.step_no],
-                labels[kinds], _accountable(run.actor_name, version.lanes[run.lane_role]),
-                moment(run.due_at, agency), moment(run.completed_at, agency), round(minutes), _reason(run))]
+                labels[kinds] = neutralise(kind_labels(kinds))
+            yield [run.case_id, neutralise(run.title), version.name, name, run.step_no, version.kegiatan[run.step_no],
+                   labels[kinds], neutralise(_accountable(run.actor_name, version.lanes[run.lane_role])),
+                   moment(run.due_at, agency), moment(run.completed_at, agency), round(minutes),
+                   neutralise(_reason(run))]
