@@ -141,6 +141,8 @@ def test_nips_times_and_hashes_do_not_break_across_lines(finished_registrasi, pe
     assert nip and all(len(tops) == 1 for tops in nip), nip
     time = lines_of(pdf, "23-11-2026 09.25")  # the late decision's "selesai"
     assert time and all(len(tops) == 1 for tops in time), time
+    late = lines_of(pdf, "TERLAMBAT")  # the late badge in the mutu baku column ("TERLAMBA / T" before)
+    assert late and all(len(tops) == 1 for tops in late), late
     hashes = [case.sop_version.source_sha256, *(a.sha256 for a in case.attachments.all())]
     for sha256 in hashes:
         printed = lines_of(pdf, sha256)

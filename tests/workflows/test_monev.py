@@ -187,3 +187,24 @@ def test_a_selection_with_no_case_says_why(seed_sops, people, client):
     printed = text_of(client.get(reverse("monev_pdf"), period).content)
     assert "Tidakadakasusyangcocokdenganpilihanini." in printed and "diatas" not in printed  # spaces squashed
     assert len(client.get(reverse("monev")).context["reports"]) == 1
+
+
+def test_the_printed_report_keeps_its_step_table_on_the_page_with_every_header_apart(known, people, client):
+    """The step table's ten columns fit A4 portrait: nothing crosses the side margins, and each
+    header ("Penyimpangan" ran into "Ulang") and each lane label stays whole on its line."""
+    import pdfplumber
+
+    from tests.workflows.printed import lines_of, page_faults
+
+    client.force_login(people["kepala.lpse.ponorogo"])
+    with time_machine.travel(NOW, tick=False):
+        pdf = client.get(reverse("monev_pdf")).content
+    assert page_faults(pdf, left_mm=12, right_mm=12) == []
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        words = [word for page in document.pages for word in page.extract_words()]
+    (deviations, ulang), = [(d, u) for d in words if d["text"] == "Penyimpangan"  # the header, beside "Ulang"
+                            for u in words if u["text"] == "Ulang" and abs(u["top"] - d["top"]) < 1]
+    assert deviations["x1"] + 2 < ulang["x0"], (deviations, ulang)
+    for label in ("Admin PPE", "Kepala LPSE", "Kepala UKPBJ"):
+        printed = lines_of(pdf, label)
+        assert printed and all(len(tops) == 1 for tops in printed), (label, printed)
