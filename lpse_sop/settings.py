@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
+    "lpse_sop",
     "accounts",
     "worktime",
     "workflows",
