@@ -144,3 +144,30 @@ def test_a_job_that_cannot_be_queued_says_so_on_its_page(archive, people, client
     page = client.post(reverse("archive_xlsx"), follow=True).content.decode()
     job = ExportJob.objects.get()
     assert job.status == "failed" and "Antrean tugas latar belakang tidak dapat dihubungi: antrean mati" in page
+
+
+def test_the_worker_writes_a_table_with_the_cycle_collector_paused_and_turns_it_back_on(
+        archive, people, client, two_rows_at_once, monkeypatch):
+    """The collector is off while the rows are written (exports.collector_paused) and on again
+    afterwards, whether the file was made or the job failed half-way."""
+    import gc
+
+    from workflows import archive_export
+
+    seen, write = [], archive_export.xlsx.write
+
+    def watching(header, rows, **kwargs):
+        seen.append(gc.isenabled())
+        return write(header, rows, **kwargs)
+
+    monkeypatch.setattr(archive_export.xlsx, "write", watching)
+    client.force_login(people["auditor.bpk"])
+    client.post(reverse("archive_xlsx"))
+    assert ExportJob.objects.get().status == "done" and seen == [False] and gc.isenabled()
+
+    def failing(header, rows, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(archive_export.xlsx, "write", failing)
+    client.post(reverse("archive_xlsx"), {"status": "done"})
+    assert ExportJob.objects.latest("pk").status == "failed" and gc.isenabled()
