@@ -20,10 +20,10 @@ pytestmark = [pytest.mark.django_db,
 
 
 def test_a_timestamp_reads_back_as_the_same_instant_in_utc():
-    from lpse_sop.postgres import UtcTimestamptzLoader
+    from lpse_sop.postgres import utc_loader
 
     with connection.cursor() as cursor:
-        assert connection.connection.adapters.get_loader(1184, 0) is UtcTimestamptzLoader  # timestamptz, text
+        assert connection.connection.adapters.get_loader(1184, 0) is utc_loader()  # timestamptz, text
         for moment in MOMENTS:
             cursor.execute("SELECT %s::timestamptz", [moment])
             (read,) = cursor.fetchone()
