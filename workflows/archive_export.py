@@ -12,6 +12,7 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from itertools import islice
 
 from django.db import connections
@@ -189,13 +190,16 @@ def read_ahead(rows: QuerySet, size: int) -> Iterator[list]:
     52,000 rows, 3.4 -> 3.0 s; both on 2026-12-06's machine). Only one thread at a
     time uses the cursor; the query is sent, and the cursor closed, from the caller's thread,
     on the caller's connection and in its transaction; psycopg lets the caller's other queries
-    on that connection wait their turn."""
+    on that connection wait their turn. The query is planned for reading every row
+    (``planned_for_every_row``)."""
     batches = chunks(rows.iterator(chunk_size=size), size)
-    if connections[rows.db].vendor != "postgresql":
+    connection = connections[rows.db]
+    if connection.vendor != "postgresql":
         yield from batches
         return
     try:
-        batch = next(batches, None)  # the query is sent here, from this thread
+        with planned_for_every_row(connection):
+            batch = next(batches, None)  # the query is sent here, from this thread
         if batch is None:
             return
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead") as helper:
@@ -210,6 +214,35 @@ def read_ahead(rows: QuerySet, size: int) -> Iterator[list]:
                 wait([following])  # never close the cursor under the helper's fetch
     finally:
         batches.close()
+
+
+@contextmanager
+def planned_for_every_row(connection) -> Iterator[None]:
+    """PostgreSQL plans a cursor's query for the first tenth of its rows
+    (``cursor_tuple_fraction`` 0.1): a plan that starts soon but is slow to finish, where an
+    export reads every row. Outside a transaction Django's cursor is WITH HOLD, so the whole
+    result is worked out before the first row anyway. Inside the block the fraction is 1: the
+    deviation register's 52,000 rows for a national auditor arrive in 0.44 s instead of
+    0.80 s (2026-12-06). The connection's own fraction is put back afterwards; inside a
+    transaction that fails, its rollback puts it back."""
+    local = connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('cursor_tuple_fraction')")
+        (previous,) = cursor.fetchone()
+        cursor.execute("SELECT set_config('cursor_tuple_fraction', '1', %s)", [local])
+    try:
+        yield
+    except BaseException:
+        if local:  # the transaction may be aborted: no statement runs until its rollback
+            raise
+        _set_fraction(connection, previous)
+        raise
+    _set_fraction(connection, previous, local)
+
+
+def _set_fraction(connection, value: str, local: bool = False) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('cursor_tuple_fraction', %s, %s)", [value, local])
 
 
 class InArray(In):

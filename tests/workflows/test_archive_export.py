@@ -1,6 +1,7 @@
 """The archive leaves the application: CSV and XLSX lists, and the ZIP of case-record PDFs."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import hashlib
@@ -366,6 +367,23 @@ def test_a_versions_sheet_titles_are_read_as_its_parsed_definition_names_them(se
     assert any(nomor for _number, _name, nomor in titles.values()) and all(name for _n, name, _x in titles.values())
 
 
+
+def test_a_versions_words_are_its_sheets_name_its_steps_kegiatan_and_its_lanes_labels(seed_sops):
+    """What the deviation register names of each SOP version, as the database picks it out of
+    the stored definition (on PostgreSQL) or Python reads it: the same as the parsed definition."""
+    from workflows.models import SopVersion
+
+    versions = list(SopVersion.objects.all())
+    words = SopVersion.objects.words(v.pk for v in versions)
+    assert words.keys() == {v.pk for v in versions}
+    for version in versions:
+        spec = version.spec
+        assert words[version.pk].name == spec.as_data()["sheet"]["nama"] != ""
+        assert words[version.pk].kegiatan == {step.no: step.kegiatan for step in spec.steps}
+        assert words[version.pk].lanes == {lane.role: lane.label for lane in spec.lanes}
+    assert SopVersion.objects.words([]) == {}
+
+
 def test_rows_read_ahead_arrive_whole_in_order_and_a_download_left_early_frees_the_connection(archive, people):
     """On PostgreSQL the next batch is fetched by a helper thread: every row arrives once, in
     the selection's order, and a download stopped half-way (the person closed the tab) leaves
@@ -383,3 +401,47 @@ def test_rows_read_ahead_arrive_whole_in_order_and_a_download_left_early_frees_t
     assert next(stopped) == expected[:1]
     stopped.close()
     assert Case.objects.filter(closed_at__isnull=False).count() == len(expected)
+
+
+
+def _fractions_while_exporting(in_transaction: bool) -> tuple[str, set[float], str]:
+    """The planner's cursor_tuple_fraction before, during and after read_ahead."""
+    from django.db import connection, transaction
+    from django.db.models.expressions import RawSQL
+
+    from accounts.models import Agency
+    from workflows.archive_export import read_ahead
+
+    def shown() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('cursor_tuple_fraction')")
+            return cursor.fetchone()[0]
+
+    before = shown()
+    read = (Agency.objects.order_by("pk")
+            .annotate(fraction=RawSQL("current_setting('cursor_tuple_fraction')", [])).values_list("pk", "fraction"))
+    with transaction.atomic() if in_transaction else contextlib.nullcontext():
+        during = {float(fraction) for batch in read_ahead(read, 1) for _pk, fraction in batch}
+    return before, during, shown()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_outside_a_transaction_is_planned_for_every_row_and_the_setting_put_back(people):
+    """On PostgreSQL an export's cursor, WITH HOLD outside a transaction as Django declares it
+    there, is planned for reading all of it (cursor_tuple_fraction 1, not the server's 0.1
+    that favours the first rows), and later queries on the connection plan as before."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    before, during, after = _fractions_while_exporting(in_transaction=False)
+    assert float(before) < 1 and during == {1.0} and after == before
+
+
+def test_an_export_inside_a_transaction_is_planned_for_every_row_until_it_ends(people):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    before, during, after = _fractions_while_exporting(in_transaction=True)
+    assert float(before) < 1 and during == {1.0} and after == before
