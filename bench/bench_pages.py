@@ -94,8 +94,9 @@ def _setup(name: str) -> None:
     os.environ.update({"DATABASE_URL": database_url(name), "APP_ENV": "test",
                        "MEDIA_ROOT": str(ROOT / "bench" / "media" / name),
                        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-                       # As deployed: notices and email are queued for the worker, not sent inline.
-                       "TASKS_BACKEND": "django_tasks_db.DatabaseBackend"})
+                       # As deployed: notices and email are queued for the worker, not sent inline,
+                       # and DEBUG is off (with it on, Django's debug cursor formats and keeps every statement).
+                       "TASKS_BACKEND": "django_tasks_db.DatabaseBackend", "DEBUG": "false"})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lpse_sop.settings")
     import django
 

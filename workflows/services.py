@@ -1,11 +1,10 @@
 """Every write to a case goes through one function here.
 
 Each is atomic, locks the case row (``select_for_update``), re-checks permission on the
-locked row, stores kelengkapan, the step runs and one history row, moves view rights with
-the case, and defers notifications to ``transaction.on_commit``.
+locked row, stores kelengkapan, the step runs and one history row, and queues what the
+worker tells people (workflows.notifications) with the action.
 """
 from __future__ import annotations
-
 
 from collections.abc import Mapping
 from functools import partial, wraps
@@ -365,8 +364,6 @@ def _record(case: Case, *, action: str, assignment: RoleAssignment, from_state: 
         due = calendar.due(step.waktu, now)
         activated = StepRun.objects.create(case=case, step_no=step.no, lane_role=step.lane, activated_at=now,
                                            due_at=due, remind_at=calendar.reminder(step.waktu, now, due))
-    # Notices (the finished step's read, the activated step's sent) are queued after commit for
-    # the worker, never able to fail the saved action (robust): a lost notice is logged.
+    # Notices (the finished step's read, the activated step's sent) are queued for the worker with the action.
     if step is not None or run is not None:
-        transaction.on_commit(partial(queue_step_run_notice, activated.pk if step is not None else None,
-                                      run.pk if run is not None else None), robust=True)
+        queue_step_run_notice(activated.pk if step is not None else None, run.pk if run is not None else None)

@@ -238,3 +238,35 @@ def test_the_badge_counts_unread_notices_up_to_99_then_says_99_plus(seed_sops, p
     assert "99<span class=\"visually-hidden\"> belum dibaca" in client.get(reverse("notifications")).content.decode()
     Notification.objects.create(user=kepala, case=case, message="Yang keseratus")
     assert "99+<span class=\"visually-hidden\"> belum dibaca" in client.get(reverse("notifications")).content.decode()
+
+
+@pytest.fixture
+def database_queue(settings):
+    """The task queue as deployed: a table of this database, worked by db_worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_a_steps_notice_is_queued_with_the_step_so_no_killed_worker_can_lose_it(seed_sops, people,
+                                                                                 database_queue):
+    """With the queue in the database, the task that tells the next pelaksana is written in
+    the transition's own transaction: it is there before the commit (nothing is left for an
+    on-commit callback that a worker killed in between would never run), and a transition
+    that is refused leaves no task behind."""
+    from django.core.exceptions import PermissionDenied
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    from workflows.models import StepRun
+
+    case = start(seed_sops["PNG-UPDATE-SPSE"].latest_version)
+    queued = DBTaskResult.objects.filter(task_path="workflows.notifications.notify_step_run_later")
+    before = queued.count()
+    with transaction.atomic():
+        finished = case.step_runs.get(completed_at__isnull=True)
+        case = act(case, "complete")
+        activated = StepRun.objects.get(case=case, completed_at__isnull=True)
+        assert queued.count() == before + 1
+        assert queued.latest("enqueued_at").args_kwargs["args"] == [activated.pk, finished.pk]
+    with pytest.raises(PermissionDenied), transaction.atomic():  # an auditor is no pelaksana
+        act(case, "complete", by=people["auditor.bpk"])
+    assert queued.count() == before + 1
