@@ -13,11 +13,16 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 LAST_SEEN, STARTED = "_lpse_last_seen", "_lpse_started"
+# Activity is recorded at most once a minute: recording it on every request saved the session
+# (an UPDATE and a commit's flush) on every page. A session may so end up to a minute before
+# 30 idle minutes have passed since the very last request, never after.
+SEEN_EVERY_SECONDS = 60
 
 
 class SessionLimitsMiddleware:
     """After AuthenticationMiddleware and MessageMiddleware: ends a session idle for SESSION_IDLE_SECONDS or older
-    than SESSION_MAX_SECONDS, telling the person why on the login page."""
+    than SESSION_MAX_SECONDS, telling the person why on the login page. A request less than
+    SEEN_EVERY_SECONDS after the recorded activity leaves the session unsaved."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -35,7 +40,8 @@ class SessionLimitsMiddleware:
                     "why": _("tidak aktif %(m)d menit") % {"m": settings.SESSION_IDLE_SECONDS // 60} if idle
                     else _("sudah berlangsung %(h)d jam") % {"h": settings.SESSION_MAX_SECONDS // 3600}})
                 return redirect(f"{settings.LOGIN_URL}?{urlencode({'next': request.get_full_path()})}")
-            request.session[LAST_SEEN] = now
+            if now - last >= SEEN_EVERY_SECONDS or LAST_SEEN not in request.session:
+                request.session[LAST_SEEN] = now
         response = self.get_response(request)
         if user is not None and user.is_authenticated:  # personal data: never cached
             patch_cache_control(response, no_store=True, private=True)

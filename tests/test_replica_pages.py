@@ -79,7 +79,8 @@ def test_the_session_the_person_and_their_rights_are_read_from_the_primary(archi
             assert client.get(url).status_code == 200
         assert {"django_session", "accounts_user", "accounts_roleassignment"} <= traffic.read(DEFAULT_DB_ALIAS), url
         assert "django_session" not in traffic.read(REPLICA), url
-        assert traffic.written(DEFAULT_DB_ALIAS) == {"django_session"}, url  # the session's last activity
+        # Nothing but the session's last activity (recorded at most once a minute).
+        assert traffic.written(DEFAULT_DB_ALIAS) <= {"django_session"}, url
     client.force_login(people["pokja.ponorogo"])  # neither auditor nor head: refused on the primary's word
     with Traffic(DEFAULT_DB_ALIAS, REPLICA) as traffic:
         assert client.get(reverse("archive_list")).status_code == 403

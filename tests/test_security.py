@@ -81,6 +81,31 @@ def test_a_session_ends_after_thirty_idle_minutes_and_after_twelve_hours(people)
         assert "sudah berlangsung 12 jam" in ended.content.decode()
 
 
+
+def test_pages_opened_within_a_minute_of_each_other_do_not_save_the_session(people):
+    """Activity is recorded once a minute, not on every page: a page opened within a minute of
+    the last recorded one writes nothing to the session table; one a minute later does."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    start = datetime.datetime(2026, 11, 23, 1, 0, tzinfo=datetime.UTC)
+    client = Client()
+
+    def session_writes() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("my_tasks")).status_code == 200
+        return sum(q["sql"].startswith(("UPDATE \"django_session\"", "INSERT INTO \"django_session\""))
+                   for q in queries.captured_queries)
+
+    with time_machine.travel(start, tick=False):
+        login(client, "admin.ppe.ponorogo", PASSWORD)
+        assert session_writes() == 1  # the first page records the activity
+    with time_machine.travel(start + datetime.timedelta(seconds=59), tick=False):
+        assert session_writes() == 0
+    with time_machine.travel(start + datetime.timedelta(seconds=61), tick=False):
+        assert session_writes() == 1
+
+
 def test_personal_pages_are_never_cached_and_carry_a_policy_without_inline_script(people, seed_sops, client):
     client.force_login(people["kepala.lpse.ponorogo"])
     for url in (reverse("my_tasks"), reverse("sop_list"), reverse("notifications")):

@@ -367,7 +367,6 @@ def test_a_versions_sheet_titles_are_read_as_its_parsed_definition_names_them(se
     assert any(nomor for _number, _name, nomor in titles.values()) and all(name for _n, name, _x in titles.values())
 
 
-
 def test_a_versions_words_are_its_sheets_name_its_steps_kegiatan_and_its_lanes_labels(seed_sops):
     """What the deviation register names of each SOP version, as the database picks it out of
     the stored definition (on PostgreSQL) or Python reads it: the same as the parsed definition."""
@@ -401,7 +400,6 @@ def test_rows_read_ahead_arrive_whole_in_order_and_a_download_left_early_frees_t
     assert next(stopped) == expected[:1]
     stopped.close()
     assert Case.objects.filter(closed_at__isnull=False).count() == len(expected)
-
 
 
 def _fractions_while_exporting(in_transaction: bool) -> tuple[str, set[float], str]:

@@ -36,8 +36,10 @@ class VersionWords:
 # SopVersionQuerySet.words on PostgreSQL: the SOP's name, {step no: kegiatan} and {lane role: label}.
 _WORDS_POSTGRESQL = """
 SELECT id, definition #>> '{{sheet,nama}}',
-       (SELECT jsonb_object_agg(step ->> 'no', step ->> 'kegiatan') FROM jsonb_array_elements(definition -> 'steps') step),
-       (SELECT jsonb_object_agg(lane ->> 'role', lane ->> 'label') FROM jsonb_array_elements(definition -> 'lanes') lane)
+       (SELECT jsonb_object_agg(step ->> 'no', step ->> 'kegiatan')
+        FROM jsonb_array_elements(definition -> 'steps') step),
+       (SELECT jsonb_object_agg(lane ->> 'role', lane ->> 'label')
+        FROM jsonb_array_elements(definition -> 'lanes') lane)
 FROM {table} WHERE id = ANY(%s)"""
 
 
@@ -57,9 +59,11 @@ class SopVersionQuerySet(AppendOnlyQuerySet):
             with connection.cursor() as cursor:
                 cursor.execute(_WORDS_POSTGRESQL.format(table=connection.ops.quote_name(self.model._meta.db_table)),
                                [ids])
-                return {pk: VersionWords(name=name or "", kegiatan={int(no): text for no, text in json.loads(steps or "{}").items()},
-                                         lanes=json.loads(lanes or "{}"))
-                        for pk, name, steps, lanes in cursor.fetchall()}
+                found = cursor.fetchall()
+            return {pk: VersionWords(name=name or "",
+                                     kegiatan={int(no): text for no, text in json.loads(steps or "{}").items()},
+                                     lanes=json.loads(lanes or "{}"))
+                    for pk, name, steps, lanes in found}
         return {pk: VersionWords(name=data.get("sheet", {}).get("nama", ""),
                                  kegiatan={step["no"]: step["kegiatan"] for step in data["steps"]},
                                  lanes={lane["role"]: lane["label"] for lane in data["lanes"]})
