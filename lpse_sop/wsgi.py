@@ -2,6 +2,7 @@ import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
+from django.db import connections
 from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lpse_sop.settings")
@@ -11,5 +12,8 @@ application = get_wsgi_application()
 # worker: frozen out of the garbage collector's view, a full collection no longer walks it on
 # every tenth request or so (a 70 ms pause on the deviation register at 100,000 cases).
 get_resolver().url_patterns  # noqa: B018 - import every view module now, not on the first request
+# gunicorn loads this module once and forks its workers from it (gunicorn.conf.py): no database
+# connection opened while loading may be shared by them.
+connections.close_all()
 gc.collect()
 gc.freeze()
