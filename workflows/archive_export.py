@@ -226,23 +226,19 @@ def planned_for_every_row(connection) -> Iterator[None]:
     0.80 s (2026-12-06). The connection's own fraction is put back afterwards; inside a
     transaction that fails, its rollback puts it back."""
     local = connection.in_atomic_block
+    set_fraction = "SELECT set_config('cursor_tuple_fraction', %s, %s)"
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('cursor_tuple_fraction')")
         (previous,) = cursor.fetchone()
-        cursor.execute("SELECT set_config('cursor_tuple_fraction', '1', %s)", [local])
+        cursor.execute(set_fraction, ["1", local])
+    failed = True
     try:
         yield
-    except BaseException:
-        if local:  # the transaction may be aborted: no statement runs until its rollback
-            raise
-        _set_fraction(connection, previous)
-        raise
-    _set_fraction(connection, previous, local)
-
-
-def _set_fraction(connection, value: str, local: bool = False) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('cursor_tuple_fraction', %s, %s)", [value, local])
+        failed = False
+    finally:
+        if not (local and failed):  # a failed transaction runs no statement until its rollback restores it
+            with connection.cursor() as cursor:
+                cursor.execute(set_fraction, [previous, local])
 
 
 class InArray(In):
