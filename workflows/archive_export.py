@@ -10,12 +10,13 @@ import csv
 import datetime
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from itertools import islice
+from typing import Any
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.db.models.lookups import In
 from django.utils.text import slugify
@@ -108,21 +109,47 @@ class Moments:
         self.date_cells = date_cells
         self.days: dict[datetime.date, str] = {}
         self.zones: dict[int, datetime.tzinfo] = {}
+        self.offsets: dict[tuple[str, datetime.date], datetime.timedelta | None] = {}
 
     def __call__(self, value: datetime.datetime | None, agency: Agency):
         if value is None:
             return None if self.date_cells else ""
+        if self.date_cells:
+            return LocalTime(self._serial(value, agency), agency.time_zone)
         zone = self.zones.get(agency.pk)
         if zone is None:
             zone = self.zones[agency.pk] = agency.tzinfo
         local = value.astimezone(zone)
-        if self.date_cells:
-            return LocalTime(local.replace(tzinfo=None), agency.time_zone)
         day = local.date()
         if day not in self.days:
             # What tanggal writes before the time; a weekday, never the start of a formula.
             self.days[day] = tanggal(local, agency).rsplit(" ", 2)[0]
         return f"{self.days[day]} {local.hour:02d}.{local.minute:02d} {agency.time_zone}"
+
+    def _serial(self, value: datetime.datetime, agency: Agency) -> float:
+        """Excel's day number of ``value`` on the agency's clock. The zone's offset is looked up
+        once per day (the lookup was most of a date cell's cost: a national XLSX has 100,000),
+        and for each moment of a day on which the zone changes it (none in Indonesia since 1988)."""
+        key = (agency.time_zone, value.date())
+        offset = self.offsets.get(key, False)
+        if offset is False:
+            offset = self.offsets[key] = _steady_offset(value, agency.tzinfo)
+        if offset is None:
+            return xlsx.serial(value.astimezone(agency.tzinfo).replace(tzinfo=None))
+        delta = value - _EPOCH_UTC + offset
+        return delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+
+
+_EPOCH_UTC = xlsx.EPOCH.replace(tzinfo=datetime.UTC)
+
+
+def _steady_offset(value: datetime.datetime, zone: datetime.tzinfo) -> datetime.timedelta | None:
+    """``zone``'s offset from UTC all through the day of ``value`` (on its own clock), or None
+    when the offset changes that day."""
+    start = value.replace(hour=0, minute=0, second=0, microsecond=0)
+    end = start + datetime.timedelta(days=1, microseconds=-1)
+    offset = start.astimezone(zone).utcoffset()
+    return offset if end.astimezone(zone).utcoffset() == offset else None
 
 
 class RowMaker:
@@ -181,64 +208,61 @@ def chunks(iterable: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def read_ahead(rows: QuerySet, size: int) -> Iterator[list]:
-    """The rows of ``rows`` (values), ``size`` at a time through a database cursor.
+def read_ahead(rows: QuerySet, size: int, prepare: Callable[[list], Any] | None = None) -> Iterator[Any]:
+    """The rows of ``rows`` (values), ``size`` at a time through a database cursor; with
+    ``prepare``, what it makes of each batch (what else the batch's rows need, read from the
+    database: ``prepare`` may query, on the connection that read the batch).
 
-    On PostgreSQL the next batch is fetched by a helper thread while the caller turns this one
-    into lines: the database works out the next rows on one core while Python writes on the
-    other (the national archive's XLSX, 74,000 rows, 3.5 -> 3.1 s; the deviation register's,
-    52,000 rows, 3.4 -> 3.0 s; both on 2026-12-06's machine). Only one thread at a
-    time uses the cursor; the query is sent, and the cursor closed, from the caller's thread,
-    on the caller's connection and in its transaction; psycopg lets the caller's other queries
-    on that connection wait their turn. The query is planned for reading every row
-    (``planned_for_every_row``)."""
-    batches = chunks(rows.iterator(chunk_size=size), size)
+    On PostgreSQL the next batch is fetched, and prepared, by a helper thread while the caller
+    turns this one into lines: the database works on one core while Python writes on the other.
+    Outside a transaction (an export job, a streamed download) the helper reads on a
+    connection of its own, inside a transaction of its own, so that every batch is read from
+    one snapshot and the cursor streams rows as PostgreSQL finds them (a cursor outside a
+    transaction, Django's WITH HOLD cursor, holds back its first row until the whole result
+    is worked out: 0.3 s of the deviation register's 52,000 rows for a national auditor,
+    2026-12-06). Inside the caller's transaction, whose writes only its connection sees, the
+    helper only fetches, on that connection, and the caller prepares; psycopg lets the
+    caller's other queries on that connection wait their turn."""
+    prepare = prepare or _as_read
     connection = connections[rows.db]
     if connection.vendor != "postgresql":
-        yield from batches
+        yield from map(prepare, chunks(rows.iterator(chunk_size=size), size))
         return
-    try:
-        with planned_for_every_row(connection):
-            batch = next(batches, None)  # the query is sent here, from this thread
-        if batch is None:
-            return
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead") as helper:
-            following = helper.submit(next, batches, None)
-            try:
-                while batch is not None:
-                    yield batch
-                    batch = following.result()
-                    if batch is not None:
-                        following = helper.submit(next, batches, None)
-            finally:
+    own = not connection.in_atomic_block
+    if own:
+        batches, ready = _in_own_transaction(rows, size, prepare), _as_read
+    else:
+        batches, ready = chunks(rows.iterator(chunk_size=size), size), prepare
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead") as helper:
+        following = None
+        try:
+            # With a connection of its own, the helper sends the query too; else the caller does.
+            batch = helper.submit(next, batches, None).result() if own else next(batches, None)
+            while batch is not None:
+                following = helper.submit(next, batches, None)
+                yield ready(batch)
+                batch = following.result()
+        finally:
+            if following is not None:
                 wait([following])  # never close the cursor under the helper's fetch
-    finally:
-        batches.close()
+            if own:
+                helper.submit(batches.close).result()  # where it was opened
+            else:
+                batches.close()
 
 
-@contextmanager
-def planned_for_every_row(connection) -> Iterator[None]:
-    """PostgreSQL plans a cursor's query for the first tenth of its rows
-    (``cursor_tuple_fraction`` 0.1): a plan that starts soon but is slow to finish, where an
-    export reads every row. Outside a transaction Django's cursor is WITH HOLD, so the whole
-    result is worked out before the first row anyway. Inside the block the fraction is 1: the
-    deviation register's 52,000 rows for a national auditor arrive in 0.44 s instead of
-    0.80 s (2026-12-06). The connection's own fraction is put back afterwards; inside a
-    transaction that fails, its rollback puts it back."""
-    local = connection.in_atomic_block
-    set_fraction = "SELECT set_config('cursor_tuple_fraction', %s, %s)"
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('cursor_tuple_fraction')")
-        (previous,) = cursor.fetchone()
-        cursor.execute(set_fraction, ["1", local])
-    failed = True
+def _as_read(batch: list) -> list:
+    return batch
+
+
+def _in_own_transaction(rows: QuerySet, size: int, prepare: Callable[[list], Any]) -> Iterator[Any]:
+    """``rows`` in batches, each prepared, read in a transaction of the calling thread's own
+    connection, which is closed afterwards (the read-ahead helper's thread ends with it)."""
     try:
-        yield
-        failed = False
+        with transaction.atomic(using=rows.db):
+            yield from map(prepare, chunks(rows.iterator(chunk_size=size), size))
     finally:
-        if not (local and failed):  # a failed transaction runs no statement until its rollback restores it
-            with connection.cursor() as cursor:
-                cursor.execute(set_fraction, [previous, local])
+        connections[rows.db].close()
 
 
 class InArray(In):
@@ -303,6 +327,10 @@ def _runs_of(case_ids: list[int]) -> tuple[dict[int, int], dict[int, dict[int, N
     return late, actors
 
 
+def _with_runs(batch: list) -> tuple[list, tuple[dict[int, int], dict[int, dict[int, None]]]]:
+    return batch, _runs_of([values[0] for values in batch])
+
+
 def case_rows(cases: QuerySet[Case], *, date_cells: bool = False, chunk_size: int = CHUNK) -> Iterator[list]:
     """The rows of ``cases`` for a streamed download, in the order of ``cases``: the cases as
     values through a database cursor, ``chunk_size`` at a time, each chunk's step runs (who
@@ -310,8 +338,7 @@ def case_rows(cases: QuerySet[Case], *, date_cells: bool = False, chunk_size: in
     parsing the definition), agencies and people's names read once per export."""
     row, people = RowMaker(date_cells), NameCache()
     agencies = ByIdCache(Agency.objects.only("pk", "name", "time_zone"))
-    for batch in read_ahead(cases.values_list(*_ROW_FIELDS), chunk_size):
-        late, actors = _runs_of([values[0] for values in batch])
+    for batch, (late, actors) in read_ahead(cases.values_list(*_ROW_FIELDS), chunk_size, _with_runs):
         people.load({actor_id for ids in actors.values() for actor_id in ids})
         names = people.objects
         new_versions = {values[5] for values in batch} - row.sheets.keys()

@@ -245,22 +245,42 @@ _ROW_VALUES = ("case_id", "case__title", "case__sop_version_id", "case__agency_i
                "completed_at", "outcome", "note", "late_reason", "actor__full_name")
 
 
+class _Lookups:
+    """What a batch of the register's rows needs that no earlier batch brought: each SOP
+    version's words, and each agency (neutralised name, itself, its calendar), all read, and
+    neutralised, once per export. Called for one batch after another (by read_ahead's helper),
+    it keeps what it has read so far to itself."""
+
+    def __init__(self):
+        self.versions: set[int] = set()
+        self.agencies: set[int] = set()
+
+    def __call__(self, batch: list[tuple]) -> tuple[list[_Row], dict[int, VersionWords], dict[int, tuple]]:
+        batch = [_Row(*row) for row in batch]
+        versions = {run.version_id for run in batch} - self.versions
+        agencies = Agency.objects.in_bulk({run.agency_id for run in batch} - self.agencies)
+        self.versions |= versions
+        self.agencies |= agencies.keys()
+        words = {pk: VersionWords(neutralise(found.name), {no: neutralise(text) for no, text in found.kegiatan.items()},
+                                  found.lanes)
+                 for pk, found in SopVersion.objects.words(versions).items()}
+        calendars = Calendars()
+        calendars.load(agencies.values())
+        return batch, words, {pk: (neutralise(agency.name), agency, calendars(agency)) for pk, agency in agencies.items()}
+
+
 def rows(runs: QuerySet[StepRun], *, date_cells: bool = False, chunk_size: int = 2000) -> Iterator[list]:
     """The register's download rows, the same as the page's, read as plain values through a
     database cursor, already neutralised; each version's words and each agency's name and
-    calendar read, and neutralised, once per export."""
+    calendar read with the batch that first needs them (_Lookups)."""
     now = timezone.now()
-    moment, labels, calendars = Moments(date_cells), {}, Calendars()
+    moment, labels = Moments(date_cells), {}
     words: dict[int, VersionWords] = {}
     places: dict[int, tuple[str, Agency, Calendar]] = {}  # agency id -> (its name, it, its calendar)
-    for batch in read_ahead(runs.select_related(None).values_list(*_ROW_VALUES), chunk_size):
-        batch = [_Row(*row) for row in batch]
-        for pk, found in SopVersion.objects.words({run.version_id for run in batch} - words.keys()).items():
-            words[pk] = VersionWords(neutralise(found.name), {no: neutralise(text) for no, text in found.kegiatan.items()},
-                                     found.lanes)
-        new_agencies = Agency.objects.in_bulk({run.agency_id for run in batch} - places.keys())
-        calendars.load(new_agencies.values())
-        places.update({pk: (neutralise(agency.name), agency, calendars(agency)) for pk, agency in new_agencies.items()})
+    for batch, new_words, new_places in read_ahead(runs.select_related(None).values_list(*_ROW_VALUES), chunk_size,
+                                                   _Lookups()):
+        words.update(new_words)
+        places.update(new_places)
         for run in batch:
             name, agency, calendar = places[run.agency_id]
             version = words[run.version_id]

@@ -17,8 +17,8 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from itertools import islice
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from django.utils.formats import number_format
@@ -58,12 +58,22 @@ _WORKBOOK_RELS = (
 _HEADER_STYLE, _FIRST_DATE_STYLE = 1, 2
 
 
-@dataclass(frozen=True)
-class LocalTime:
-    """A date cell: ``value`` naive, shown with ``zone`` (WIB, WITA, WIT) after the time."""
+class LocalTime(NamedTuple):
+    """A date cell: ``serial``, Excel's day number of a local wall time, shown with ``zone``
+    (WIB, WITA, WIT) after the time. ``LocalTime.of`` makes one from a naive local datetime."""
 
-    value: datetime.datetime
+    serial: float
     zone: str
+
+    @classmethod
+    def of(cls, value: datetime.datetime, zone: str) -> LocalTime:
+        return cls(serial(value), zone)
+
+
+def serial(value: datetime.datetime) -> float:
+    """Excel's day number of the naive wall time ``value`` (days and their fraction since EPOCH)."""
+    delta = value - EPOCH
+    return delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
 
 
 def _column_letters(count: int) -> list[str]:
@@ -93,7 +103,7 @@ class _Sheet:
     """The cells of one row after another, as XML."""
 
     def __init__(self, columns: int):
-        self.letters = _column_letters(columns)
+        self.starts = [f'<c r="{letter}' for letter in _column_letters(columns)]
         self.zones: dict[str, int] = {}  # zone -> its date style
         self.rows = 0
 
@@ -101,28 +111,27 @@ class _Sheet:
         self.rows += 1
         number = str(self.rows)
         cells = [f'<row r="{number}">']
+        append = cells.append
         styled = f' s="{style}"' if style else ""
-        for letter, value in zip(self.letters, values):
+        for start, value in zip(self.starts, values):  # start: '<c r="A', the cell's column
             kind = type(value)
             if kind is str:
                 if value:
-                    cells.append(f'<c r="{letter}{number}"{styled} t="inlineStr">{_text(value)}</c>')
+                    append(f'{start}{number}"{styled} t="inlineStr">{_text(value)}</c>')
             elif value is None:
                 continue
             elif kind is int or kind is float:
-                cells.append(f'<c r="{letter}{number}"{styled}><v>{value!r}</v></c>')
+                append(f'{start}{number}"{styled}><v>{value!r}</v></c>')
             elif kind is LocalTime:
                 zone_style = self.zones.get(value.zone)
                 if zone_style is None:
                     zone_style = self.zones[value.zone] = _FIRST_DATE_STYLE + len(self.zones)
-                delta = value.value - EPOCH
-                serial = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
-                cells.append(f'<c r="{letter}{number}" s="{zone_style}"><v>{serial!r}</v></c>')
+                append(f'{start}{number}" s="{zone_style}"><v>{value.serial!r}</v></c>')
             elif kind is bool:
-                cells.append(f'<c r="{letter}{number}"{styled} t="b"><v>{int(value)}</v></c>')
+                append(f'{start}{number}"{styled} t="b"><v>{int(value)}</v></c>')
             else:
                 raise TypeError(f"An XLSX cell cannot hold {kind.__name__}")
-        cells.append("</row>")
+        append("</row>")
         return "".join(cells)
 
     def styles(self) -> str:

@@ -1,7 +1,6 @@
 """The archive leaves the application: CSV and XLSX lists, and the ZIP of case-record PDFs."""
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime
 import hashlib
@@ -402,44 +401,52 @@ def test_rows_read_ahead_arrive_whole_in_order_and_a_download_left_early_frees_t
     assert Case.objects.filter(closed_at__isnull=False).count() == len(expected)
 
 
-def _fractions_while_exporting(in_transaction: bool) -> tuple[str, set[float], str]:
-    """The planner's cursor_tuple_fraction before, during and after read_ahead."""
-    from django.db import connection, transaction
-    from django.db.models.expressions import RawSQL
+@pytest.mark.django_db(transaction=True)
+def test_rows_read_ahead_outside_a_transaction_arrive_whole_and_leave_no_connection_open(archive, people):
+    """An export job and a streamed download read outside a transaction. On PostgreSQL the
+    helper then reads on a connection of its own, in a transaction of its own (so the cursor
+    streams): every row arrives once and in order, a download left early stops it, and neither
+    leaves a connection to the database open."""
+    from django.db import connection
 
-    from accounts.models import Agency
     from workflows.archive_export import read_ahead
+    from workflows.models import Case
 
-    def shown() -> str:
+    def connections_open() -> int:
+        if connection.vendor != "postgresql":
+            return 0
         with connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('cursor_tuple_fraction')")
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
             return cursor.fetchone()[0]
 
-    before = shown()
-    read = (Agency.objects.order_by("pk")
-            .annotate(fraction=RawSQL("current_setting('cursor_tuple_fraction')", [])).values_list("pk", "fraction"))
-    with transaction.atomic() if in_transaction else contextlib.nullcontext():
-        during = {float(fraction) for batch in read_ahead(read, 1) for _pk, fraction in batch}
-    return before, during, shown()
+    closed = Case.objects.filter(closed_at__isnull=False).order_by("-closed_at", "-pk").values_list("pk", "title")
+    expected = list(closed)
+    assert len(expected) >= 3
+    before = connections_open()
+    assert [row for batch in read_ahead(closed, 2) for row in batch] == expected
+    stopped = read_ahead(closed, 1)
+    assert next(stopped) == expected[:1]
+    stopped.close()
+    assert connections_open() == before
+    assert list(closed) == expected
 
 
-@pytest.mark.django_db(transaction=True)
-def test_an_export_outside_a_transaction_is_planned_for_every_row_and_the_setting_put_back(people):
-    """On PostgreSQL an export's cursor, WITH HOLD outside a transaction as Django declares it
-    there, is planned for reading all of it (cursor_tuple_fraction 1, not the server's 0.1
-    that favours the first rows), and later queries on the connection plan as before."""
-    from django.db import connection
+def test_a_date_cell_shows_the_agency_clock_also_on_a_day_its_zone_changes_offset():
+    """Each day's offset is looked up once; on a day when the zone moves its clock (not in
+    Indonesia since 1988, but a zone's rules are its own), each moment gets its own."""
+    import types
+    import zoneinfo
 
-    if connection.vendor != "postgresql":
-        pytest.skip("a PostgreSQL planner setting")
-    before, during, after = _fractions_while_exporting(in_transaction=False)
-    assert float(before) < 1 and during == {1.0} and after == before
+    from workflows.archive_export import Moments
+    from workflows.xlsx import LocalTime
 
-
-def test_an_export_inside_a_transaction_is_planned_for_every_row_until_it_ends(people):
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("a PostgreSQL planner setting")
-    before, during, after = _fractions_while_exporting(in_transaction=True)
-    assert float(before) < 1 and during == {1.0} and after == before
+    berlin = types.SimpleNamespace(pk=1, time_zone="CET", tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))
+    jakarta = types.SimpleNamespace(pk=2, time_zone="WIB", tzinfo=zoneinfo.ZoneInfo("Asia/Jakarta"))
+    moment = Moments(date_cells=True)
+    # 29 March 2026: Berlin's clocks go from 02.00 CET to 03.00 CEST (01.00 UTC).
+    for utc, agency, local in [((2026, 3, 29, 0, 30), berlin, (2026, 3, 29, 1, 30)),
+                               ((2026, 3, 29, 1, 30), berlin, (2026, 3, 29, 3, 30)),
+                               ((2026, 3, 29, 0, 30), jakarta, (2026, 3, 29, 7, 30)),
+                               ((2026, 11, 23, 16, 59, 59, 999999), jakarta, (2026, 11, 23, 23, 59, 59, 999999))]:
+        cell = moment(datetime.datetime(*utc, tzinfo=datetime.UTC), agency)
+        assert cell == LocalTime.of(datetime.datetime(*local), agency.time_zone)

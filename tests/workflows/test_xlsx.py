@@ -20,8 +20,8 @@ def written(header, rows, **kwargs):
 
 
 def test_text_numbers_and_dates_come_back_as_they_were_written():
-    rows = [[1, 'A & B <c> "d"', LocalTime(datetime.datetime(2026, 11, 23, 9, 0), "WIB"), 2.5, True],
-            [2, "  spasi di tepi  ", LocalTime(datetime.datetime(2026, 11, 24, 0, 30, 15, 500000), "WITA"), 0, False]]
+    rows = [[1, 'A & B <c> "d"', LocalTime.of(datetime.datetime(2026, 11, 23, 9, 0), "WIB"), 2.5, True],
+            [2, "  spasi di tepi  ", LocalTime.of(datetime.datetime(2026, 11, 24, 0, 30, 15, 500000), "WITA"), 0, False]]
     _spool, book = written(["No.", "Judul", "Ditutup", "Nilai", "Ya"], rows)
     sheet = book.active
     values = [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)]
