@@ -84,7 +84,7 @@ class Staff(HttpUser):
     @task(5)
     def inbox(self) -> None:
         answer = self._get("/tugas/", "/tugas/")
-        self.cases = [m.decode() for m in CASE_LINK.findall(answer.content)][:20] or self.cases
+        self.cases = [m.decode() for m in CASE_LINK.findall(answer.content or b"")][:20] or self.cases
 
     @task(3)
     def open_case(self) -> None:
