@@ -5,26 +5,41 @@ import re
 from contextlib import ExitStack
 
 from django.db import connections
-from django.test.utils import CaptureQueriesContext
+from django.db.backends.signals import connection_created
 
 
 class Traffic:
-    """The statements each of ``aliases`` received inside the ``with`` block."""
+    """The statements each of ``aliases`` received inside the ``with`` block: on this thread's
+    connections, and on any connection to them opened meanwhile (an export reads ahead in a
+    helper thread, on a connection of its own)."""
 
     def __init__(self, *aliases: str):
-        self.captured = {alias: CaptureQueriesContext(connections[alias]) for alias in aliases}
+        self.sent: dict[str, list[str]] = {alias: [] for alias in aliases}
+
+    def _recorder(self, alias: str):
+        def record(execute, sql, params, many, context):
+            self.sent[alias].append(sql)
+            return execute(sql, params, many, context)
+        return record
+
+    def _opened(self, sender, connection, **kwargs) -> None:
+        if connection.alias in self.sent and id(connection) not in self.watched:
+            connection.execute_wrappers.append(self._recorder(connection.alias))
 
     def __enter__(self) -> Traffic:
         self.stack = ExitStack()
-        for capture in self.captured.values():
-            self.stack.enter_context(capture)
+        self.watched = {id(connections[alias]) for alias in self.sent}  # this thread's, wrapped here
+        for alias in self.sent:
+            self.stack.enter_context(connections[alias].execute_wrapper(self._recorder(alias)))
+        connection_created.connect(self._opened)
+        self.stack.callback(connection_created.disconnect, self._opened)
         return self
 
     def __exit__(self, *exc) -> None:
         self.stack.close()
 
     def statements(self, alias: str) -> list[str]:
-        return [query["sql"] for query in self.captured[alias].captured_queries]
+        return list(self.sent[alias])
 
     def _tables(self, alias: str, verbs: tuple[str, ...], pattern: str) -> set[str]:
         # Both SQLite and PostgreSQL get every table name from Django in double quotes.

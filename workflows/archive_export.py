@@ -6,6 +6,7 @@ Every text cell is neutralised against spreadsheet formula injection: a case tit
 """
 from __future__ import annotations
 
+import contextvars
 import csv
 import datetime
 import io
@@ -223,6 +224,7 @@ def read_ahead(rows: QuerySet, size: int, prepare: Callable[[list], Any] | None 
     helper only fetches, on that connection, and the caller prepares; psycopg lets the
     caller's other queries on that connection wait their turn."""
     prepare = prepare or _as_read
+    rows = rows.using(rows.db)  # the database the caller reads (the replica, in a view that reads it)
     connection = connections[rows.db]
     if connection.vendor != "postgresql":
         yield from map(prepare, chunks(rows.iterator(chunk_size=size), size))
@@ -232,20 +234,23 @@ def read_ahead(rows: QuerySet, size: int, prepare: Callable[[list], Any] | None 
         batches, ready = _in_own_transaction(rows, size, prepare), _as_read
     else:
         batches, ready = chunks(rows.iterator(chunk_size=size), size), prepare
+    # The helper works in a copy of the caller's context: ``prepare`` reads where the caller
+    # would (lpse_sop.replica's switch is a context variable).
+    context = contextvars.copy_context()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead") as helper:
         following = None
         try:
             # With a connection of its own, the helper sends the query too; else the caller does.
-            batch = helper.submit(next, batches, None).result() if own else next(batches, None)
+            batch = helper.submit(context.run, next, batches, None).result() if own else next(batches, None)
             while batch is not None:
-                following = helper.submit(next, batches, None)
+                following = helper.submit(context.run, next, batches, None)
                 yield ready(batch)
                 batch = following.result()
         finally:
             if following is not None:
                 wait([following])  # never close the cursor under the helper's fetch
             if own:
-                helper.submit(batches.close).result()  # where it was opened
+                helper.submit(context.run, batches.close).result()  # where it was opened
             else:
                 batches.close()
 
