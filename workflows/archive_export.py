@@ -136,8 +136,7 @@ class Moments:
             offset = self.offsets[key] = _steady_offset(value, agency.tzinfo)
         if offset is None:
             return xlsx.serial(value.astimezone(agency.tzinfo).replace(tzinfo=None))
-        delta = value - _EPOCH_UTC + offset
-        return delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+        return xlsx.days(value - _EPOCH_UTC + offset)
 
 
 _EPOCH_UTC = xlsx.EPOCH.replace(tzinfo=datetime.UTC)

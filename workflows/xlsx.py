@@ -71,9 +71,13 @@ class LocalTime(NamedTuple):
 
 
 def serial(value: datetime.datetime) -> float:
-    """Excel's day number of the naive wall time ``value`` (days and their fraction since EPOCH)."""
-    delta = value - EPOCH
-    return delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+    """Excel's day number of the naive wall time ``value``."""
+    return days(value - EPOCH)
+
+
+def days(since_epoch: datetime.timedelta) -> float:
+    """Excel's day number of the wall time ``since_epoch`` after EPOCH (days and their fraction)."""
+    return since_epoch.days + (since_epoch.seconds + since_epoch.microseconds / 1e6) / 86400
 
 
 def _column_letters(count: int) -> list[str]:
