@@ -18,21 +18,25 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import Agency, Delegation, Role, RoleAssignment, Unit, User
 from accounts.roles import AGENCY_ADMIN
+from accounts.standing import agencies_in_role, is_active_person
 
 
 def administered_agencies(user) -> QuerySet[Agency]:
     """The agencies ``user`` administers today (every agency for the superuser)."""
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
+    if not is_active_person(user):
         return Agency.objects.none()
     if user.is_superuser:
         return Agency.objects.all()
-    delegated = [d.unit.agency_id for d in Delegation.objects.in_force_for(user) if d.role_id == AGENCY_ADMIN]
-    held = RoleAssignment.objects.filter(user=user, role_id=AGENCY_ADMIN).values("unit__agency_id")
-    return Agency.objects.filter(Q(pk__in=held) | Q(pk__in=delegated))
+    return Agency.objects.filter(pk__in=agencies_in_role(user, AGENCY_ADMIN))
+
+
+def administers_any(user) -> bool:
+    """Whether ``user`` administers an agency today (the header asks on every page)."""
+    return is_active_person(user) and (user.is_superuser or bool(agencies_in_role(user, AGENCY_ADMIN)))
 
 
 def may_administer(user, agency: Agency) -> bool:
-    return administered_agencies(user).filter(pk=agency.pk).exists()
+    return is_active_person(user) and (user.is_superuser or agency.pk in agencies_in_role(user, AGENCY_ADMIN))
 
 
 def assignable_roles(agency: Agency) -> QuerySet[Role]:

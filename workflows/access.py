@@ -20,30 +20,16 @@ from django.db.models.functions import Cast
 from django.http import Http404
 from guardian.models import UserObjectPermission
 
-from accounts.middleware import remembered
-from accounts.models import Delegation, Role, RoleAssignment, Unit
+from accounts.models import Role, Unit
 from accounts.roles import AUDITOR
-from accounts.services import headed_units
+from accounts.standing import held_assignments, standings
 from workflows import engine
 from workflows.models import Case, CaseEvent, Invitation
 
 VIEW_CASE = "workflows.view_case"
 
 
-def active_delegations(user) -> list[Delegation]:
-    """The delegations in force for ``user`` today (each in its own agency's zone)."""
-    return Delegation.objects.in_force_for(user)
-
-
-def _standings(user, delegations: list[Delegation]) -> list[tuple[str, str, int]]:
-    """(role, where held, agency) for every role ``user`` holds or acts in by delegation today."""
-    held = list(RoleAssignment.objects.filter(user=user, user__is_active=True).values_list(
-        "role", "role__scope", "unit__agency_id"))
-    return held + [(d.role_id, d.role.scope, d.unit.agency_id) for d in delegations]
-
-
-def lane_q(user, prefix: str = "", delegations: list[Delegation] | None = None, *,
-           national_role_field: str | None = None) -> Q:
+def lane_q(user, prefix: str = "", *, national_role_field: str | None = None) -> Q:
     """Cases whose current step waits for ``user``: a role they hold or stand in for (in its
     agency, or nationally), or the lane of a case that invited them.
 
@@ -51,14 +37,13 @@ def lane_q(user, prefix: str = "", delegations: list[Delegation] | None = None, 
     lane; ``national_role_field`` names another column for a national role (a waiting step
     run's own ``lane_role`` equals it, and lets a national lane be read from the step runs'
     index alone, while an agency's lane is found from its cases)."""
-    delegations = active_delegations(user) if delegations is None else delegations
     role_field = f"{prefix}current_role"
     condition = Q(pk__in=[])
-    for role, scope, agency_id in _standings(user, delegations):
-        if scope == Role.Scope.NATIONAL:
-            condition |= Q(**{national_role_field or role_field: role})
-        elif scope == Role.Scope.AGENCY:
-            condition |= Q(**{role_field: role, f"{prefix}agency_id": agency_id})
+    for standing in standings(user):
+        if standing.scope == Role.Scope.NATIONAL:
+            condition |= Q(**{national_role_field or role_field: standing.role_id})
+        elif standing.scope == Role.Scope.AGENCY:
+            condition |= Q(**{role_field: standing.role_id, f"{prefix}agency_id": standing.agency_id})
         # outside parties act only where a case invites them (below)
     for case_id, role in Invitation.objects.filter(user=user, accepted_at__isnull=False).values_list(
             "case_id", "lane_role"):
@@ -66,24 +51,22 @@ def lane_q(user, prefix: str = "", delegations: list[Delegation] | None = None, 
     return condition
 
 
-def headed_units_now(user):
-    """The units ``user`` heads today: by their own assignment, or as Plt./Plh. of the head."""
-    delegated = [d.unit_id for d in active_delegations(user) if d.role_id == d.unit.kind.head_role_id]
-    return Unit.objects.filter(Q(pk__in=headed_units(user).values("pk")) | Q(pk__in=delegated)).select_related(
+def headed_unit_keys(user) -> list[tuple[int, int]]:
+    """(unit, agency) of each unit ``user`` heads today: by their own assignment, or as
+    Plt./Plh. of the head (the header, the scope of Monev and of the deviation register, and
+    their choices ask)."""
+    return sorted({(s.unit_id, s.agency_id) for s in standings(user) if s.heads_unit})
+
+
+def headed_units_now(user) -> QuerySet[Unit]:
+    """The units ``user`` heads today, with their agency and kind."""
+    return Unit.objects.filter(pk__in=[unit_id for unit_id, _agency in headed_unit_keys(user)]).select_related(
         "agency", "kind")
 
 
-def headed_unit_keys(user) -> list[tuple[int, int]]:
-    """(unit, agency) of each unit ``user`` heads today, read once a request (the header, the
-    scope of Monev and of the deviation register, and their choices ask)."""
-    return list(remembered(user, "headed_unit_keys",
-                           lambda: list(headed_units_now(user).values_list("pk", "agency_id"))))
-
-
-def participation_q(user, delegations: list[Delegation] | None = None) -> Q:
+def participation_q(user) -> Q:
     """Cases ``user`` takes part in: started, acted on, or must act on now."""
-    return (Q(started_by=user) | Q(pk__in=CaseEvent.objects.filter(actor=user).values("case_id"))
-            | lane_q(user, delegations=delegations))
+    return (Q(started_by=user) | Q(pk__in=CaseEvent.objects.filter(actor=user).values("case_id")) | lane_q(user))
 
 
 def visible_cases(user) -> QuerySet:
@@ -92,12 +75,9 @@ def visible_cases(user) -> QuerySet:
         return Case.objects.none()
     if user.is_superuser:  # the application administrator reads every case (never acts without a role)
         return Case.objects.all()
-    granted = _granted_case_ids(user)
-    delegations = active_delegations(user)
-    units = [d.unit_id for d in delegations]  # a Plh. sees the unit's cases like its holder
-    return Case.objects.filter(Q(unit_id__in=RoleAssignment.objects.filter(user=user).values("unit_id"))
-                               | Q(unit_id__in=units) | participation_q(user, delegations)
-                               | Q(pk__in=granted))
+    # Their units' staff, and a Plh. like the holder they stand in for, see the unit's cases.
+    units = {s.unit_id for s in standings(user)}
+    return Case.objects.filter(Q(unit_id__in=units) | participation_q(user) | Q(pk__in=_granted_case_ids(user)))
 
 
 def _granted_case_ids(user) -> QuerySet:
@@ -111,20 +91,10 @@ def _granted_case_ids(user) -> QuerySet:
 
 def audited_agencies(user) -> set[int] | None:
     """Agencies whose archive ``user`` audits: None for a national auditor (every agency)."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-
-    def read() -> frozenset[int] | None:
-        agencies: set[int] = set()
-        for agency_id, national in RoleAssignment.objects.filter(user=user, role_id=AUDITOR).values_list(
-                "unit__agency_id", "unit__agency__is_national"):
-            if national:
-                return None
-            agencies.add(agency_id)
-        return frozenset(agencies)
-
-    found = remembered(user, "audited_agencies", read)  # the header, the scope and the choices ask
-    return None if found is None else set(found)
+    audits = [a.unit.agency for a in held_assignments(user) if a.role_id == AUDITOR]
+    if any(agency.is_national for agency in audits):
+        return None
+    return {agency.pk for agency in audits}
 
 
 def may_audit(user, case) -> bool:
@@ -162,7 +132,10 @@ def is_personal_key(case, key: str) -> bool:
 
 def case_for_user(user, pk: int):
     """The case if ``user`` may see it; 404 otherwise, so other agencies' cases stay invisible."""
-    case = Case.objects.select_related("sop_version__sop", "agency", "unit").filter(pk=pk).first()
+    # With what every case page, action and PDF reads of it: the unit's kind (who heads it) and
+    # the SOP's own agency (the sheet's address).
+    case = (Case.objects.select_related("sop_version__sop__agency", "agency", "unit__kind")
+            .filter(pk=pk).first())
     if case is None or not may_view(user, case):
         raise Http404
     return case

@@ -17,10 +17,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.administration import administered_agencies, agency_people
-from accounts.models import Agency, Delegation, RoleAssignment, User
+from accounts.administration import administered_agencies, administers_any, agency_people
+from accounts.models import Agency, User
 from accounts.nip import normalize_nip
 from accounts.roles import SOP_AUTHOR
+from accounts.standing import agencies_in_role, is_active_person
 from workflows.definitions import FORMAT, DefinitionError, Problem, SopSpec, dump_definition, load_yaml
 from workflows.models import DraftOrigin, DraftState, Sop, SopDraft, SopVersion
 from workflows.sop_import import reference_problems, sop_import
@@ -35,12 +36,15 @@ MAX_UPLOAD_BYTES = 512 * 1024
 def authoring_agencies(user) -> QuerySet[Agency]:
     """Agencies whose SOPs ``user`` may draft: where they hold (or stand in for) the SOP
     author role, and those they administer."""
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
+    if not is_active_person(user):
         return Agency.objects.none()
-    held = RoleAssignment.objects.filter(user=user, role_id=SOP_AUTHOR).values("unit__agency_id")
-    delegated = [d.unit.agency_id for d in Delegation.objects.in_force_for(user) if d.role_id == SOP_AUTHOR]
     administered = administered_agencies(user).values("pk")
-    return Agency.objects.filter(Q(pk__in=held) | Q(pk__in=delegated) | Q(pk__in=administered)).order_by("name")
+    return Agency.objects.filter(Q(pk__in=agencies_in_role(user, SOP_AUTHOR)) | Q(pk__in=administered)).order_by("name")
+
+
+def authors_any(user) -> bool:
+    """Whether ``user`` drafts SOPs for some agency today (the header asks on every page)."""
+    return administers_any(user) or bool(agencies_in_role(user, SOP_AUTHOR))
 
 
 def may_author(user, agency: Agency | int) -> bool:

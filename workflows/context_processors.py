@@ -1,7 +1,8 @@
-from accounts.administration import administered_agencies
+from accounts.administration import administers_any
+from accounts.standing import held_assignments
 from workflows.access import headed_unit_keys
 from workflows.archive import may_use_archive
-from workflows.authoring import authoring_agencies
+from workflows.authoring import authors_any
 from workflows.models import DraftState, OutgoingEmail, SopDraft
 from workflows.selectors import count_upto
 
@@ -13,13 +14,13 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    agencies = sorted({a.unit.agency.name for a in user.role_assignments.select_related("unit__agency")})
+    agencies = sorted({a.unit.agency.name for a in held_assignments(user)})
     # Counted no further than the badge shows ("99+"): a national lane's PM LKPP holds 30,000
     # unread notices at 1,000,000 cases, and counting them all cost 85 ms on every page.
     unread, more = count_upto(user.notifications.filter(read_at__isnull=True), UNREAD_SHOWN)
     context = {"unread_notifications": f"{UNREAD_SHOWN}+" if more else unread,
                "user_agencies": agencies, "is_auditor": may_use_archive(user),
-               "is_agency_admin": administered_agencies(user).exists()}
+               "is_agency_admin": administers_any(user)}
     # Terlambat di unit saya: for heads, Plt./Plh. included; Delegasi: for them and for agency
     # administrators (who delegate in every unit).
     context["heads_units"] = bool(headed_unit_keys(user))
@@ -27,7 +28,7 @@ def navigation(request):
     context["sees_deviations"] = context["heads_units"] or context["is_auditor"]
     # Susun SOP: for the agency's SOP authors, and for whoever a draft waits on for pengesahan.
     context["drafts_to_ratify"] = SopDraft.objects.filter(signer=user, state=DraftState.SUBMITTED).count()
-    context["is_sop_author"] = context["is_agency_admin"] or authoring_agencies(user).exists()
+    context["is_sop_author"] = authors_any(user)
     if user.is_staff:  # the administrator sees mail that could not be delivered, wherever they are
         context["failed_emails"] = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.FAILED).count()
     return context

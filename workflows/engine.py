@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Delegation, Role, RoleAssignment
+from accounts.standing import held_assignments
 from workflows import states
 from workflows.definitions import END
 
@@ -93,8 +94,16 @@ def lane_assignment(case: Case, user: User, role: str) -> RoleAssignment | None:
     return _memo(case, ("lane", user.pk, role), lambda: _lane_assignment(case, user, role))
 
 
+def _holds_lane(assignment: RoleAssignment, case: Case, role: str) -> bool:
+    """Whether ``assignment`` makes its holder a pelaksana of ``role`` on this case (what
+    lane_holders selects, for one of a person's own assignments)."""
+    scope = assignment.role.scope
+    return assignment.role_id == role and (scope == Role.Scope.NATIONAL or (
+        scope == Role.Scope.AGENCY and assignment.unit.agency_id == case.agency_id))
+
+
 def _lane_assignment(case: Case, user: User, role: str) -> RoleAssignment | None:
-    held = lane_holders(case, role).filter(user=user).first()
+    held = next((a for a in held_assignments(user) if _holds_lane(a, case, role)), None)
     if held is not None:
         return held
     delegation = lane_delegations(case, role).filter(delegate=user).first()
@@ -124,7 +133,7 @@ def head_assignment(case: Case, user: User) -> RoleAssignment | None:
     head_role = case.unit.kind.head_role_id
     if head_role is None or not _active(user):
         return None
-    held = RoleAssignment.objects.filter(user=user, role_id=head_role, unit_id=case.unit_id).select_related("role").first()
+    held = next((a for a in held_assignments(user) if a.role_id == head_role and a.unit_id == case.unit_id), None)
     if held is not None:
         return held
     delegation = lane_delegations(case, head_role).filter(delegate=user, unit_id=case.unit_id).first()

@@ -161,7 +161,7 @@ def last_refusal(case: Case) -> dict | None:
     """The latest TIDAK decision while the case still loops back to it: what was missing, and why."""
     if case.is_closed:
         return None
-    runs = list(case.step_runs.filter(outcome__in=["ya", "tidak"]).order_by("-pk")[:1])
+    runs = list(case.step_runs.filter(outcome__in=["ya", "tidak"]).select_related("actor").order_by("-pk")[:1])
     if not runs or runs[0].outcome != "tidak":
         return None
     run = runs[0]

@@ -1,6 +1,7 @@
 """The inbox, the case page and a transition cost the same number of queries however many
 roles, units, agencies and delegations the deployment has."""
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -93,18 +94,27 @@ def test_the_archive_list_costs_the_same_queries_for_a_small_and_a_crowded_archi
     print("archive queries (list, search, filter, pelaksana):", small)
 
 
-def test_a_page_reads_the_persons_scope_once(seed_sops, people, client):
-    """The header, the Monev scope and its choices all ask which agencies the person audits and
-    which units they head: the answer is read once a request."""
+def _own_role_reads(queries, person: User) -> list[str]:
+    """The statements that read ``person``'s own role assignments (whatever else they join)."""
+    own = re.compile(rf'(U\d+|"accounts_roleassignment")\."user_id" = {person.pk}\b')
+    return [q["sql"] for q in queries.captured_queries if "accounts_roleassignment" in q["sql"]
+            and own.search(q["sql"])]
+
+
+@pytest.mark.parametrize("page", ["monev", "my_tasks", "case_detail", "sop_list"])
+def test_a_page_reads_the_persons_roles_once(seed_sops, people, client, page):
+    """The header (their agencies, whether they audit, head a unit, administer or write SOPs),
+    the access checks, the scope of Monev and the case's guards all ask what roles the person
+    holds: they are read in one statement a request."""
+    case = case_at(seed_sops["PNG-UPDATE-SPSE"].latest_version, 2)  # waiting for the Kepala's disposisi
+    url = reverse(page, args=[case.pk]) if page == "case_detail" else reverse(page)
     for who in ("kepala.lpse.ponorogo", "auditor.bpk"):
-        client.force_login(people[who])
+        person = people[who]
+        client.force_login(person)
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("monev")).status_code == 200
-        sql = [q["sql"] for q in queries.captured_queries]
-        audited = [s for s in sql if "accounts_roleassignment" in s and "'auditor'" in s and "is_national" in s]
-        headed = [s for s in sql if s.startswith("SELECT \"accounts_unit\".\"id\"") and "head_role_id" in s]
-        assert len(audited) == 1, audited
-        assert len(headed) <= 1, headed
+            assert client.get(url).status_code == (404 if who == "auditor.bpk" and page == "case_detail" else 200)
+        reads = _own_role_reads(queries, person)
+        assert len(reads) == 1, reads
 
 
 def test_lists_read_no_sop_definition_per_row(seed_sops, people, client):
