@@ -148,7 +148,7 @@ def test_a_job_that_cannot_be_queued_says_so_on_its_page(archive, people, client
 
 def test_the_worker_writes_a_table_with_the_cycle_collector_paused_and_turns_it_back_on(
         archive, people, client, two_rows_at_once, monkeypatch):
-    """The collector is off while the rows are written (exports.collector_paused) and on again
+    """The collector is off while the rows are written (lpse_sop.collector.collector_paused) and on again
     afterwards, whether the file was made or the job failed half-way."""
     import gc
 

@@ -1,20 +1,16 @@
 """The one way this project turns HTML into PDF: WeasyPrint with the static-only fetcher."""
 from __future__ import annotations
 
-import gc
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
+from lpse_sop.collector import collector_paused
 from workflows.pdf.fetcher import StaticFilesFetcher, static_base_url, static_url_fetcher
 
 
 _local = threading.local()
-_collector_lock = threading.Lock()
-_collector_users = 0
 
 
 def _font_config() -> FontConfiguration:
@@ -23,33 +19,6 @@ def _font_config() -> FontConfiguration:
     if not hasattr(_local, "font_config"):
         _local.font_config = FontConfiguration()
     return _local.font_config
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a PDF is laid out and written.
-
-    WeasyPrint builds tens of thousands of box and style objects that all live until the
-    PDF is written; the collector would walk them, and in its full collections the whole
-    heap (Django included), again and again: about a sixth of a case record's CPU time.
-    Everything allocated meanwhile stays in the youngest generation, so when the last
-    render in the process ends, collecting that generation alone frees what is garbage.
-    """
-    global _collector_users
-    with _collector_lock:
-        pausing = _collector_users > 0 or gc.isenabled()
-        if pausing:
-            _collector_users += 1
-            gc.disable()
-    try:
-        yield
-    finally:
-        if pausing:
-            with _collector_lock:
-                _collector_users -= 1
-                if _collector_users == 0:
-                    gc.enable()
-                    gc.collect(0)
 
 
 def layout(html: str, *, base_url: str | None = None,
