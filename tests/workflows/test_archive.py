@@ -314,6 +314,26 @@ def test_a_search_pages_newest_first_both_ways_whether_its_matches_are_few_or_ma
     assert back == expected[::-1]
 
 
+def test_a_search_with_more_matches_than_counted_sends_no_more_statements(archive, people, client, monkeypatch):
+    """Past COUNT_CAP the archive is walked instead of sorted, and the count the search already
+    made ("more than 2") is not made again: the same statements as a search with few matches."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from workflows.views import archive as views
+
+    client.force_login(people["auditor.bpk"])
+    client.get(reverse("archive_list"), {"q": "4.5u"})  # the session and caches warm
+    sent = {}
+    for cap in (10_000, 2):
+        monkeypatch.setattr(views, "COUNT_CAP", cap)
+        with CaptureQueriesContext(connection) as queries:
+            content = client.get(reverse("archive_list"), {"q": "4.5u"}).content.decode()
+        assert ("3 kasus ditemukan" if cap > 3 else "Lebih dari 2 kasus") in content
+        sent[cap] = len(queries.captured_queries)
+    assert sent[2] == sent[10_000], sent
+
+
 @pytest.mark.parametrize("params", [
     {"ditutup_sampai": "9999-12-31"}, {"ditutup_dari": "0001-01-01"}, {"ditutup_dari": "9999-12-31"},
     {"pelaksana": "abc"}, {"agency": "1.5"}, {"ketepatan": "x"}, {"q": "\x00"}, {"pelaksana_cari": "\x00"},

@@ -142,10 +142,11 @@ def _seek(cases: QuerySet, cursor: dict | None) -> list:
     return list(newer.order_by("closed_at", "pk")[:PER_PAGE + 1])
 
 
-def _matches_page(filterset: ArchiveFilter, cursor: dict | None) -> tuple[list[int], int | None] | None:
-    """For a free-text search with at most COUNT_CAP matches: the ids _seek would return (the
-    PER_PAGE + 1 past the cursor, in its order) and how many match in all (None when no row is
-    left past the cursor); None past COUNT_CAP, where the archive is walked newest first.
+def _matches_page(filterset: ArchiveFilter, cursor: dict | None) -> tuple[list[int] | None, int | None] | None:
+    """For a free-text search: the ids _seek would return (the PER_PAGE + 1 past the cursor, in
+    its order) and how many match in all (None when no row is left past the cursor); past
+    COUNT_CAP matches no ids, where the archive is walked newest first, and COUNT_CAP + 1 (so
+    the page need not count them again). None without free text.
 
     A search word often names one period ("04/2026"): walking the archive newest first until 25
     matches turn up would read tens of thousands of cases for an old one. Here the matches are
@@ -168,7 +169,7 @@ def _matches_page(filterset: ArchiveFilter, cursor: dict | None) -> tuple[list[i
         rows = db.fetchall()
     total = rows[0][1] if rows else (0 if cursor is None else None)
     if total is not None and total > COUNT_CAP:
-        return None
+        return None, total
     return [pk for pk, _total in rows], total
 
 
@@ -179,11 +180,10 @@ def archive_page(filterset: ArchiveFilter, raw_cursor: str | None, query: str) -
     if not filterset.is_valid():
         return ArchivePage()
     cases = archive_export.for_export(filterset.qs)
-    matches = _matches_page(filterset, cursor)
-    if matches is None:
+    ids, matched = _matches_page(filterset, cursor) or (None, None)
+    if ids is None:
         rows = _seek(cases, cursor)
     else:
-        ids, matched = matches
         found = {case.pk: case for case in cases.filter(pk__in=ids)}
         rows = [found[pk] for pk in ids if pk in found]
     more = len(rows) > PER_PAGE
@@ -192,8 +192,8 @@ def archive_page(filterset: ArchiveFilter, raw_cursor: str | None, query: str) -
     if cursor is not None and cursor["d"] == "p":
         rows.reverse()
     page = ArchivePage(object_list=rows)
-    if matches is not None and cursor is None:
-        page.count = matched
+    if matched is not None and cursor is None:
+        page.count, page.count_capped = min(matched, COUNT_CAP), matched > COUNT_CAP
     elif cursor is not None and cursor["f"] == _fingerprint(query):
         page.count, page.count_capped = cursor["n"], cursor["c"]
     else:  # counted even when one page holds every match: the same queries for any archive
