@@ -32,13 +32,18 @@ def is_active_person(user) -> bool:
     return getattr(user, "is_authenticated", False) and user.is_active
 
 
-def held_assignments(user) -> list[RoleAssignment]:
+def held_assignments(user, *, live: bool = False) -> list[RoleAssignment]:
     """``user``'s own role assignments, with their role, unit, unit kind and agency (none for
-    someone signed out or deactivated)."""
+    someone signed out or deactivated), in a fixed order. ``live``: read now, not the
+    request's copy (the engine's checks under a case's lock)."""
     if not is_active_person(user):
         return []
-    return list(remembered(user, "held_assignments", lambda: list(
-        user.role_assignments.select_related("role", "unit__agency", "unit__kind"))))
+
+    def read() -> list[RoleAssignment]:
+        return list(user.role_assignments.select_related("role", "unit__agency", "unit__kind")
+                    .order_by("unit__agency__name", "role", "pk"))
+
+    return read() if live else list(remembered(user, "held_assignments", read))
 
 
 def standings(user) -> list[Standing]:

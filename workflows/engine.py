@@ -94,6 +94,13 @@ def lane_assignment(case: Case, user: User, role: str) -> RoleAssignment | None:
     return _memo(case, ("lane", user.pk, role), lambda: _lane_assignment(case, user, role))
 
 
+def _own_assignments(case: Case, user: User) -> list[RoleAssignment]:
+    """``user``'s role assignments as the engine judges them: read live, not the request's copy
+    (under a service's lock the check must see a role taken away a moment ago), once per
+    service call or page (``remembering``)."""
+    return _memo(case, ("held", user.pk), lambda: held_assignments(user, live=True))
+
+
 def _holds_lane(assignment: RoleAssignment, case: Case, role: str) -> bool:
     """Whether ``assignment`` makes its holder a pelaksana of ``role`` on this case (what
     lane_holders selects, for one of a person's own assignments)."""
@@ -103,7 +110,7 @@ def _holds_lane(assignment: RoleAssignment, case: Case, role: str) -> bool:
 
 
 def _lane_assignment(case: Case, user: User, role: str) -> RoleAssignment | None:
-    held = next((a for a in held_assignments(user) if _holds_lane(a, case, role)), None)
+    held = next((a for a in _own_assignments(case, user) if _holds_lane(a, case, role)), None)
     if held is not None:
         return held
     delegation = lane_delegations(case, role).filter(delegate=user).first()
@@ -133,7 +140,8 @@ def head_assignment(case: Case, user: User) -> RoleAssignment | None:
     head_role = case.unit.kind.head_role_id
     if head_role is None or not _active(user):
         return None
-    held = next((a for a in held_assignments(user) if a.role_id == head_role and a.unit_id == case.unit_id), None)
+    held = next((a for a in _own_assignments(case, user) if a.role_id == head_role and a.unit_id == case.unit_id),
+                None)
     if held is not None:
         return held
     delegation = lane_delegations(case, head_role).filter(delegate=user, unit_id=case.unit_id).first()

@@ -92,3 +92,22 @@ def test_kasus_saya_lists_the_cases_a_person_takes_part_in_open_first(seed_sops,
     assert f"/kasus/{other.pk}/" not in page
     client.force_login(people["pokja.ponorogo"])
     assert "belum ikut dalam kasus apa pun" in client.get(reverse("my_cases")).content.decode()
+
+
+def test_the_locked_transition_rereads_the_persons_roles_not_the_requests_copy(seed_sops, people):
+    """The page's access checks read the person's roles once a request (accounts.standing); a
+    transition checks them again, live, under the case's lock: a role taken away after the
+    request began refuses the step."""
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.models import RoleAssignment
+    from accounts.standing import held_assignments
+    from tests.workflows.driving import act, case_at
+
+    case = case_at(seed_sops["PNG-UPDATE-SPSE"].latest_version, 2)  # the Kepala LPSE's disposisi
+    kepala = people["kepala.lpse.ponorogo"]
+    kepala.request_memo = {}  # as RequestMemoMiddleware gives it for the request
+    assert any(a.role_id == "kepala_lpse" for a in held_assignments(kepala))  # the request's copy
+    RoleAssignment.objects.filter(user=kepala, role_id="kepala_lpse").delete()  # meanwhile, elsewhere
+    with pytest.raises(PermissionDenied):
+        act(case, "complete", by=kepala)
