@@ -2,7 +2,7 @@
 what is read live from these rows (workflows.access, workflows.engine)."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,6 +10,7 @@ from accounts.administration import (administered_agencies, assignable_roles, cr
                                      may_administer)
 from accounts.models import Agency, Delegation, Role, RoleAssignment, Unit, UnitKind, User
 from accounts.roles import AGENCY_ADMIN, SEED_ROLES, SEED_UNIT_KINDS
+from accounts.standing import headed_unit_keys
 
 
 def seed_vocabulary() -> None:
@@ -44,18 +45,12 @@ def delegable_roles(unit: Unit, by: User | None = None) -> set[str]:
     return held | ({unit.kind.head_role_id} if unit.kind.head_role_id else set())
 
 
-def headed_units(user: User):
-    """The units ``user`` heads (holds the unit kind's head role in), by their own assignment."""
-    return (Unit.objects.filter(role_assignments__user=user, kind__head_role_id=F("role_assignments__role_id"))
-            .select_related("agency", "kind").distinct())
-
-
 def delegating_units(user: User):
     """Units whose roles ``user`` may delegate: those they head, and every unit of an agency
     they administer."""
     if user.is_superuser:
         return Unit.objects.select_related("agency", "kind")
-    headed = headed_units(user).values("pk")
+    headed = [unit_id for unit_id, _agency in headed_unit_keys(user, delegated=False)]  # a Plh. does not delegate
     return (Unit.objects.filter(Q(pk__in=headed) | Q(agency__in=administered_agencies(user)))
             .select_related("agency", "kind").order_by("agency__name", "name"))
 

@@ -50,11 +50,22 @@ def standings(user) -> list[Standing]:
     """Every role ``user`` holds or acts in by a delegation in force today."""
     if not is_active_person(user):
         return []
-    held = [Standing(a.role_id, a.role.scope, a.unit_id, a.unit.agency_id,
-                     a.role_id == a.unit.kind.head_role_id, False) for a in held_assignments(user)]
-    return held + [Standing(d.role_id, d.role.scope, d.unit_id, d.unit.agency_id,
-                            d.role_id == d.unit.kind.head_role_id, True)
-                   for d in Delegation.objects.in_force_for(user)]
+
+    def read() -> list[Standing]:
+        held = [Standing(a.role_id, a.role.scope, a.unit_id, a.unit.agency_id,
+                         a.role_id == a.unit.kind.head_role_id, False) for a in held_assignments(user)]
+        return held + [Standing(d.role_id, d.role.scope, d.unit_id, d.unit.agency_id,
+                                d.role_id == d.unit.kind.head_role_id, True)
+                       for d in Delegation.objects.in_force_for(user)]
+
+    return list(remembered(user, "standings", read))
+
+
+def headed_unit_keys(user, *, delegated: bool = True) -> list[tuple[int, int]]:
+    """(unit, agency) of each unit ``user`` heads today: by their own assignment, and (unless
+    ``delegated`` is False) as Plt./Plh. of the head."""
+    return sorted({(s.unit_id, s.agency_id) for s in standings(user)
+                   if s.heads_unit and (delegated or not s.delegated)})
 
 
 def agencies_in_role(user, role: str) -> set[int]:

@@ -22,7 +22,7 @@ from guardian.models import UserObjectPermission
 
 from accounts.models import Role, Unit
 from accounts.roles import AUDITOR
-from accounts.standing import held_assignments, standings
+from accounts.standing import headed_unit_keys, held_assignments, is_active_person, standings
 from workflows import engine
 from workflows.models import Case, CaseEvent, Invitation
 
@@ -51,13 +51,6 @@ def lane_q(user, prefix: str = "", *, national_role_field: str | None = None) ->
     return condition
 
 
-def headed_unit_keys(user) -> list[tuple[int, int]]:
-    """(unit, agency) of each unit ``user`` heads today: by their own assignment, or as
-    Plt./Plh. of the head (the header, the scope of Monev and of the deviation register, and
-    their choices ask)."""
-    return sorted({(s.unit_id, s.agency_id) for s in standings(user) if s.heads_unit})
-
-
 def headed_units_now(user) -> QuerySet[Unit]:
     """The units ``user`` heads today, with their agency and kind."""
     return Unit.objects.filter(pk__in=[unit_id for unit_id, _agency in headed_unit_keys(user)]).select_related(
@@ -71,7 +64,7 @@ def participation_q(user) -> Q:
 
 def visible_cases(user) -> QuerySet:
     """Every case ``user`` may open, auditors' archive aside."""
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
+    if not is_active_person(user):
         return Case.objects.none()
     if user.is_superuser:  # the application administrator reads every case (never acts without a role)
         return Case.objects.all()
@@ -114,7 +107,7 @@ def may_see_personal(user, case) -> bool:
     head of the case's unit, the pelaksana of the steps that require it (who creates the
     accounts), whoever handed it in, auditors of the archive, and the administrator; not for
     every colleague of the unit."""
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
+    if not is_active_person(user):
         return False
     spec = case.spec
     keys = spec.personal_keys

@@ -55,7 +55,7 @@ def may_author(user, agency: Agency | int) -> bool:
 def drafts_for(user) -> QuerySet[SopDraft]:
     """Drafts ``user`` may open: every draft of an agency they write for, and the drafts
     waiting for (or once given to) them for pengesahan."""
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
+    if not is_active_person(user):
         return SopDraft.objects.none()
     return (SopDraft.objects.filter(Q(agency__in=authoring_agencies(user)) | Q(signer=user))
             .exclude(state=DraftState.DISCARDED).select_related("agency", "created_by", "signer", "version__sop"))

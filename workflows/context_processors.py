@@ -1,6 +1,5 @@
 from accounts.administration import administers_any
-from accounts.standing import held_assignments
-from workflows.access import headed_unit_keys
+from accounts.standing import headed_unit_keys, held_assignments
 from workflows.archive import may_use_archive
 from workflows.authoring import authors_any
 from workflows.models import DraftState, OutgoingEmail, SopDraft

@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Agency
 from workflows import states
-from workflows.access import audited_agencies, headed_unit_keys
+from accounts.standing import headed_unit_keys, is_active_person
+from workflows.access import audited_agencies
 from workflows.archive import offer_scope_choices
 from workflows.archive_export import Moments, chunks, neutralise, read_ahead
 from workflows.forms import QuickSelect
@@ -60,7 +61,7 @@ def scope_q(user, prefix: str = "case__", closed_only: bool = True) -> Q | None:
     a condition on ``prefix``-ed case fields, or None when none at all. ``closed_only``: the
     auditor's part covers closed cases only (rows that name people); aggregate figures (Monev)
     cover the auditor's agencies' open cases too."""
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
+    if not is_active_person(user):
         return None
     if user.is_superuser:
         return Q()

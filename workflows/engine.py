@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Delegation, Role, RoleAssignment
-from accounts.standing import held_assignments
+from accounts.standing import held_assignments, is_active_person
 from workflows import states
 from workflows.definitions import END
 
@@ -82,14 +82,11 @@ def remembering(case: Case) -> Iterator[Case]:
         del case._engine_memo
 
 
-def _active(user) -> bool:
-    return getattr(user, "is_authenticated", False) and user.is_active
-
 
 def lane_assignment(case: Case, user: User, role: str) -> RoleAssignment | None:
     """How ``user`` stands in ``role`` on this case: their own assignment, or a delegation in
     force today (an unsaved assignment carrying ``.delegation``)."""
-    if not _active(user):
+    if not is_active_person(user):
         return None
     return _memo(case, ("lane", user.pk, role), lambda: _lane_assignment(case, user, role))
 
@@ -138,7 +135,7 @@ def unit_heads(unit) -> list[User]:
 def head_assignment(case: Case, user: User) -> RoleAssignment | None:
     """The user's assignment as head of the case's own unit, if they are its head."""
     head_role = case.unit.kind.head_role_id
-    if head_role is None or not _active(user):
+    if head_role is None or not is_active_person(user):
         return None
     held = next((a for a in _own_assignments(case, user) if a.role_id == head_role and a.unit_id == case.unit_id),
                 None)

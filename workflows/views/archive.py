@@ -142,18 +142,18 @@ def _seek(cases: QuerySet, cursor: dict | None) -> list:
     return list(newer.order_by("closed_at", "pk")[:PER_PAGE + 1])
 
 
-def _matches_page(filterset: ArchiveFilter, cursor: dict | None) -> tuple[list[int] | None, int | None] | None:
+def _matches_page(filterset: ArchiveFilter, cursor: dict | None) -> tuple[list[int] | None, int | None]:
     """For a free-text search: the ids _seek would return (the PER_PAGE + 1 past the cursor, in
-    its order) and how many match in all (None when no row is left past the cursor); past
-    COUNT_CAP matches no ids, where the archive is walked newest first, and COUNT_CAP + 1 (so
-    the page need not count them again). None without free text.
+    its order) and how many match in all (None when no row is left past the cursor). Past
+    COUNT_CAP matches no ids, where the archive is walked newest first, and the total found
+    (so the page need not count them again). Without free text, neither.
 
     A search word often names one period ("04/2026"): walking the archive newest first until 25
     matches turn up would read tens of thousands of cases for an old one. Here the matches are
     found from the trigram index once (the LIMIT keeps the database from merging the search
     into a walk), then sorted and counted by the database, in one query returning one page."""
     if not (filterset.form.cleaned_data.get("q") or "").strip():
-        return None
+        return None, None
     matches = filterset.qs.filter(closed_at__isnull=False).order_by().values("closed_at", "pk")[:COUNT_CAP + 1]
     inner, params = matches.query.get_compiler(using=matches.db).as_sql()
     connection = connections[matches.db]
@@ -180,7 +180,7 @@ def archive_page(filterset: ArchiveFilter, raw_cursor: str | None, query: str) -
     if not filterset.is_valid():
         return ArchivePage()
     cases = archive_export.for_export(filterset.qs)
-    ids, matched = _matches_page(filterset, cursor) or (None, None)
+    ids, matched = _matches_page(filterset, cursor)
     if ids is None:
         rows = _seek(cases, cursor)
     else:
